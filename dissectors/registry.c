@@ -1,0 +1,111 @@
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * registry.c - the one list of dissectors; port hints and content probes.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cur.h"
+#include "dissector.h"
+
+extern const struct dissector dis_kerberos;
+
+static const struct dissector *const registry[] = {
+	&dis_kerberos,
+	NULL
+};
+
+#define EXTRA_PORTS	32
+
+/* Ports added with --port NAME=PORT. */
+static struct {
+	const struct dissector	*dis;
+	uint16_t		 port;
+} extra[EXTRA_PORTS];
+static int	n_extra;
+
+static int	has_port(const struct dissector *, uint16_t);
+
+static int
+has_port(const struct dissector *d, uint16_t port)
+{
+	int i;
+
+	if (port == 0)
+		return 0;
+	for (i = 0; i < DIS_MAX_PORTS && d->ports[i] != 0; i++)
+		if (d->ports[i] == port)
+			return 1;
+	for (i = 0; i < n_extra; i++)
+		if (extra[i].dis == d && extra[i].port == port)
+			return 1;
+	return 0;
+}
+
+/* The dissector whose port hint matches; the responder's port first. */
+const struct dissector *
+registry_by_port(int transport, uint16_t sport, uint16_t dport)
+{
+	const struct dissector *const *d;
+
+	for (d = registry; *d != NULL; d++)
+		if (((*d)->transports & TRANSPORT_MASK(transport)) &&
+		    has_port(*d, dport))
+			return *d;
+	for (d = registry; *d != NULL; d++)
+		if (((*d)->transports & TRANSPORT_MASK(transport)) &&
+		    has_port(*d, sport))
+			return *d;
+	return NULL;
+}
+
+const struct dissector *
+registry_probe(int transport, const uint8_t *p, size_t len)
+{
+	const struct dissector *const *d;
+
+	for (d = registry; *d != NULL; d++)
+		if (((*d)->transports & TRANSPORT_MASK(transport)) &&
+		    (*d)->probe != NULL && (*d)->probe(p, len, transport))
+			return *d;
+	return NULL;
+}
+
+const struct dissector *
+registry_by_name(const char *name)
+{
+	const struct dissector *const *d;
+
+	for (d = registry; *d != NULL; d++)
+		if (strcmp((*d)->name, name) == 0)
+			return *d;
+	return NULL;
+}
+
+int
+registry_add_port(const char *name, uint16_t port)
+{
+	const struct dissector *d;
+
+	if ((d = registry_by_name(name)) == NULL)
+		return E_INVALID;
+	if (port == 0)
+		return E_INVALID;
+	if (has_port(d, port))
+		return 0;
+	if (n_extra == EXTRA_PORTS)
+		return E_LIMIT;
+	extra[n_extra].dis = d;
+	extra[n_extra].port = port;
+	n_extra++;
+	return 0;
+}
+
+void
+registry_reset_ports(void)
+{
+	n_extra = 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * dissector.h - the interface between the transport layer and the
+ * protocol dissectors in dissectors/.
+ *
+ * UDP: datagram() gets every payload of the flow.
+ * TCP: the stream layer keeps, per direction, the in-order bytes that
+ * feed() has not used yet, and calls feed() with all of them. feed()
+ * sets *used_out (bytes consumed from the start) and returns:
+ *   FEED_OK    used what it could; call again if bytes remain and used > 0
+ *   FEED_NEED  needs *need_out bytes in total (from the start of p) before
+ *              it can go on; the stream layer buffers until then (or, past
+ *              its cap, drops and calls gap())
+ *   FEED_ERR   gave up on this direction for good (counted)
+ * gap() tells the dissector that bytes of direction dir were lost (or that
+ * the stream was picked up mid-way): it must resynchronise on its next
+ * record boundary.
+ */
+#ifndef KS_DISSECTOR_H
+#define KS_DISSECTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+#define FEED_OK		0
+#define FEED_NEED	1
+#define FEED_ERR	2
+
+#define DIS_MAX_PORTS	16
+
+/* What a dissector knows about where its bytes come from. */
+struct dis_ctx {
+	struct engine		*eng;		/* borrowed */
+	const struct pkt_meta	*pkt;		/* packet that completed the
+						 * data being fed */
+	int			 family;
+	uint8_t			 src[16], dst[16];	/* this direction */
+	uint16_t		 sport, dport;
+	int			 transport;
+	int			 dir;		/* 0: initiator -> responder */
+};
+
+struct dissector {
+	const char	*name;		/* also the JSON "carrier" */
+	int		 transports;	/* mask of 1 << TRANSPORT_* */
+	uint16_t	 ports[DIS_MAX_PORTS];	/* 0-terminated */
+	/* Content check on the first payload bytes of a direction. */
+	int		(*probe)(const uint8_t *, size_t, int transport);
+	int		(*datagram)(struct dis_ctx *, const uint8_t *, size_t);
+	int		(*feed)(void *state, struct dis_ctx *, const uint8_t *,
+			    size_t, size_t *used_out, size_t *need_out);
+	void		(*gap)(void *state, int dir);
+	void		*(*state_new)(void);
+	void		(*state_free)(void *);
+};
+
+/* dissectors/registry.c */
+const struct dissector	*registry_by_port(int transport, uint16_t sport,
+			    uint16_t dport);
+const struct dissector	*registry_probe(int transport, const uint8_t *,
+			    size_t);
+const struct dissector	*registry_by_name(const char *);
+int			 registry_add_port(const char *name, uint16_t port);
+void			 registry_reset_ports(void);
+
+#define TRANSPORT_MASK(t)	(1 << (t))
+
+#endif /* KS_DISSECTOR_H */

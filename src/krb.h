@@ -1,0 +1,43 @@
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * krb.h - Kerberos V5 message decoder (RFC 4120) and name tables
+ * (RFC 4120, RFC 3961/3962/8009, MS-KILE).
+ */
+#ifndef KS_KRB_H
+#define KS_KRB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+/*
+ * Decodes one whole Kerberos message (the DER bytes, without any TCP
+ * record mark). Fills *out (cleared first); sets out->status and returns
+ * 0, E_TRUNC or E_INVALID. Whatever was read before a failure is kept.
+ */
+int	 krb_decode(const uint8_t *, size_t, struct krb_msg *out);
+
+/*
+ * Content probe: 1 if the bytes start like a Kerberos message (an
+ * APPLICATION tag of a known message type with a DER length that fits
+ * what we have, or is larger when partial is set), else 0.
+ */
+int	 krb_probe(const uint8_t *, size_t, int partial);
+
+/* Ticket identity: hash of the enc-part cipher bytes. */
+void	 krb_ticket_id(const uint8_t *, size_t, uint8_t id_out[KRB_ID_LEN]);
+
+/* Names; NULL when unknown (the caller picks the fallback text). */
+const char	*krb_msg_name(int msg_type);		/* "AS-REQ" */
+const char	*krb_error_name(int32_t code);		/* "KDC_ERR_..." */
+const char	*krb_error_text(int32_t code);		/* one-line meaning */
+const char	*krb_etype_name(int32_t etype);		/* "aes256-cts-hmac-sha1-96" */
+const char	*krb_padata_name(int32_t type);		/* "PA-ENC-TIMESTAMP" */
+const char	*krb_kdc_option_name(unsigned bit);	/* "forwardable" */
+const char	*krb_ap_option_name(unsigned bit);	/* "mutual-required" */
+const char	*krb_name_type_name(int32_t type);	/* "NT-SRV-INST" */
+
+#endif /* KS_KRB_H */

@@ -1,0 +1,214 @@
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * util.c - allocation wrappers, printable copies, hashing, time.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+static void	nomem(void) __attribute__((noreturn));
+
+static void
+nomem(void)
+{
+	fputs("krbscope: out of memory\n", stderr);
+	exit(2);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p;
+
+	if ((p = malloc(n == 0 ? 1 : n)) == NULL)
+		nomem();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) == NULL)
+		nomem();
+	return p;
+}
+
+void *
+xrealloc(void *old, size_t n)
+{
+	void *p;
+
+	if ((p = realloc(old, n == 0 ? 1 : n)) == NULL)
+		nomem();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL)
+		nomem();
+	return p;
+}
+
+static void
+cut(char *dst, size_t dstsz)
+{
+	if (dstsz >= 4)
+		memcpy(dst + dstsz - 4, "...", 4);
+	else if (dstsz > 0)
+		dst[dstsz - 1] = '\0';
+}
+
+char *
+str_printable(char *dst, size_t dstsz, const uint8_t *src, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o;
+	char tmp[4];
+	size_t tl, k;
+
+	if (dstsz == 0)
+		return dst;
+	o = 0;
+	for (i = 0; i < n; i++) {
+		if (src[i] == '\\') {
+			tmp[0] = '\\';
+			tmp[1] = '\\';
+			tl = 2;
+		} else if (src[i] >= 0x20 && src[i] < 0x7f) {
+			tmp[0] = (char)src[i];
+			tl = 1;
+		} else {
+			tmp[0] = '\\';
+			tmp[1] = 'x';
+			tmp[2] = hex[src[i] >> 4];
+			tmp[3] = hex[src[i] & 0xf];
+			tl = 4;
+		}
+		if (o + tl >= dstsz) {
+			dst[o] = '\0';
+			cut(dst, dstsz);
+			return dst;
+		}
+		for (k = 0; k < tl; k++)
+			dst[o++] = tmp[k];
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+void
+str_append(char *dst, size_t dstsz, const char *src)
+{
+	size_t o, n;
+
+	o = strlen(dst);
+	n = strlen(src);
+	if (o + n < dstsz) {
+		memcpy(dst + o, src, n + 1);
+		return;
+	}
+	if (o < dstsz) {
+		memcpy(dst + o, src, dstsz - o - 1);
+		dst[dstsz - 1] = '\0';
+	}
+	cut(dst, dstsz);
+}
+
+/*
+ * A 64-bit multiply-xorshift hash over 8-byte words (in the spirit of
+ * the wyhash/murmur finalisers). Not cryptographic: identity only.
+ */
+static uint64_t
+mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+uint64_t
+hash64(const void *data, size_t n, uint64_t seed)
+{
+	const uint8_t *p = data;
+	uint64_t h, w;
+	size_t i;
+
+	h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		h = mix(h ^ w) + 0x9e3779b97f4a7c15ULL;
+		p += 8;
+		n -= 8;
+	}
+	w = 0;
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+	h = mix(h ^ w ^ ((uint64_t)n << 56));
+	return h;
+}
+
+void
+hash128(const void *data, size_t n, uint64_t seed, uint8_t out[16])
+{
+	uint64_t a, b;
+	int i;
+
+	a = hash64(data, n, seed);
+	b = hash64(data, n, seed ^ 0x6a09e667f3bcc908ULL ^ a);
+	for (i = 0; i < 8; i++) {
+		out[i] = (uint8_t)(a >> (56 - 8 * i));
+		out[8 + i] = (uint8_t)(b >> (56 - 8 * i));
+	}
+}
+
+void
+fmt_time_iso(char *dst, size_t dstsz, int64_t sec, long usec)
+{
+	struct tm tm;
+	time_t t;
+
+	t = (time_t)sec;
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(dst, dstsz, "%lld", (long long)sec);
+		return;
+	}
+	if (usec >= 0)
+		snprintf(dst, dstsz, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, usec);
+	else
+		snprintf(dst, dstsz, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+}
+
+void
+fmt_addr(char *dst, size_t dstsz, int family, const uint8_t *addr)
+{
+	if (inet_ntop(family, addr, dst, (socklen_t)dstsz) == NULL)
+		snprintf(dst, dstsz, "?");
+}
+
+double
+tv_diff(const struct timeval *a, const struct timeval *b)
+{
+	return (double)(a->tv_sec - b->tv_sec) +
+	    (double)(a->tv_usec - b->tv_usec) / 1e6;
+}

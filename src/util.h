@@ -1,0 +1,42 @@
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * util.h - allocation wrappers, printable copies, hashing, time.
+ */
+#ifndef KS_UTIL_H
+#define KS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+
+/*
+ * Copies n wire bytes into dst (size dstsz, NUL-terminated) as printable
+ * text: bytes outside 0x20..0x7e become \xNN, a backslash becomes \\.
+ * Output that does not fit ends in "...". Returns dst.
+ */
+char	*str_printable(char *dst, size_t dstsz, const uint8_t *, size_t);
+
+/* Appends src to dst (size dstsz), with the same cut rule. */
+void	 str_append(char *dst, size_t dstsz, const char *src);
+
+/* 128-bit non-cryptographic hash (identity of opaque blobs). */
+void	 hash128(const void *, size_t, uint64_t seed, uint8_t out[16]);
+/* 64-bit hash for hash tables. */
+uint64_t hash64(const void *, size_t, uint64_t seed);
+
+/* "2014-04-09T21:09:55.123456Z" (usec >= 0) or "...:55Z" (usec < 0) */
+void	 fmt_time_iso(char *dst, size_t dstsz, int64_t sec, long usec);
+/* "192.0.2.1" or "2001:db8::1" */
+void	 fmt_addr(char *dst, size_t dstsz, int family, const uint8_t *addr);
+
+/* a - b in seconds, as a double */
+double	 tv_diff(const struct timeval *a, const struct timeval *b);
+
+#endif /* KS_UTIL_H */
