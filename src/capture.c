@@ -1,2 +1,309 @@
-/* stub: to be written */
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * capture.c - libpcap: offline files (.pcap, .pcapng, stdin) and live
+ * interfaces, BPF filters, the read loop, signals, privilege drop
+ * (pcap(3PCAP), pcap_create(3PCAP), pcap_offline_filter(3PCAP)).
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "capture.h"
+#include "util.h"
+
+#define DEFAULT_SNAPLEN	262144
+
+struct capture {
+	pcap_t			*pc;
+	int			 live;
+	int			 offline_filter;	/* filter in userland */
+	struct bpf_program	 prog;
+	int			 have_prog;
+	char			*filter;
+	struct engine		*eng;		/* borrowed during run */
+	long			 count, seen;
+	uint64_t		 frame;
+};
+
+static pcap_t * volatile	 active;	/* for the signal handler */
+static volatile sig_atomic_t	 interrupted;
+
+/*
+ * The default live filter keeps Kerberos and the protocols that carry it
+ * on their well-known ports, plus TDS packets on any port (SQL Server
+ * named instances listen on dynamic ports: a TDS header has a known packet
+ * type and a zero window byte), plus IP fragments (a non-first fragment
+ * has no ports), each also behind VLAN tags.
+ */
+#define KRB_PORTS \
+	"port 88 or port 464 or port 53 or port 135 or port 139 or " \
+	"port 445 or port 389 or port 3268 or port 80 or port 8080 or " \
+	"port 1433 or port 1434"
+#define TDS_ANY_PORT \
+	"(tcp and (tcp[((tcp[12] & 0xf0) >> 2)] = 0x12 or " \
+	"tcp[((tcp[12] & 0xf0) >> 2)] = 0x10 or " \
+	"tcp[((tcp[12] & 0xf0) >> 2)] = 0x11 or " \
+	"tcp[((tcp[12] & 0xf0) >> 2)] = 0x04) and " \
+	"tcp[((tcp[12] & 0xf0) >> 2) + 7] = 0)"
+#define FRAGMENTS \
+	"(ip and ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] = 44)"
+#define BASE_FILTER	KRB_PORTS " or " TDS_ANY_PORT " or " FRAGMENTS
+
+static const char default_filter[] =
+    "(" BASE_FILTER ") or (vlan and (" BASE_FILTER "))";
+
+static void	on_signal(int);
+static void	on_packet(u_char *, const struct pcap_pkthdr *,
+		    const u_char *);
+static int	drop_privileges(const char *, char *, size_t);
+
+const char *
+capture_default_filter(void)
+{
+	return default_filter;
+}
+
+static void
+on_signal(int sig)
+{
+	pcap_t *pc;
+
+	(void)sig;
+	interrupted = 1;
+	if ((pc = active) != NULL)
+		pcap_breakloop(pc);
+}
+
+int
+capture_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+static int
+drop_privileges(const char *user, char *err, size_t errsz)
+{
+	struct passwd *pw;
+
+	if ((pw = getpwnam(user)) == NULL) {
+		snprintf(err, errsz, "unknown user \"%s\" for -Z", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		snprintf(err, errsz, "cannot change to user \"%s\": %s", user,
+		    strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0 && pw->pw_uid != 0) {
+		snprintf(err, errsz, "privileges could not be dropped");
+		return -1;
+	}
+	return 0;
+}
+
+int
+capture_open(const struct capture_opts *o, struct capture **cap_out,
+    char *err, size_t errsz)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct capture *cap;
+	struct sigaction sa;
+	int rc;
+
+	*cap_out = NULL;
+	cap = xcalloc(1, sizeof(*cap));
+	ebuf[0] = '\0';
+	rc = -1;
+	if (o->file != NULL) {
+		cap->pc = pcap_open_offline(o->file, ebuf);
+		if (cap->pc == NULL) {
+			snprintf(err, errsz, "%s: %s", o->file, ebuf);
+			goto out;
+		}
+	} else {
+		cap->live = 1;
+		if ((cap->pc = pcap_create(o->iface, ebuf)) == NULL) {
+			snprintf(err, errsz, "%s: %s", o->iface, ebuf);
+			goto out;
+		}
+		pcap_set_snaplen(cap->pc, o->snaplen > 0 ? o->snaplen :
+		    DEFAULT_SNAPLEN);
+		pcap_set_promisc(cap->pc, !o->no_promisc);
+		pcap_set_immediate_mode(cap->pc, 1);
+		pcap_set_timeout(cap->pc, 100);
+		if (o->bufsize_kib > 0)
+			pcap_set_buffer_size(cap->pc, o->bufsize_kib * 1024);
+		rc = pcap_activate(cap->pc);
+		if (rc < 0) {
+			snprintf(err, errsz, "%s: %s%s%s", o->iface,
+			    pcap_statustostr(rc), rc == PCAP_ERROR ||
+			    rc == PCAP_ERROR_NO_SUCH_DEVICE ||
+			    rc == PCAP_ERROR_PERM_DENIED ? ": " : "",
+			    rc == PCAP_ERROR || rc == PCAP_ERROR_NO_SUCH_DEVICE
+			    || rc == PCAP_ERROR_PERM_DENIED ?
+			    pcap_geterr(cap->pc) : "");
+			rc = -1;
+			goto out;
+		}
+		if (rc > 0)	/* a warning */
+			fprintf(stderr, "krbscope: %s: %s\n", o->iface,
+			    pcap_statustostr(rc));
+		rc = -1;
+	}
+	if (!link_supported(pcap_datalink(cap->pc))) {
+		snprintf(err, errsz, "unsupported link type %s (%d): krbscope "
+		    "reads Ethernet, Linux cooked (SLL, SLL2), NULL/loopback "
+		    "and raw IP", pcap_datalink_val_to_name(
+		    pcap_datalink(cap->pc)) != NULL ?
+		    pcap_datalink_val_to_name(pcap_datalink(cap->pc)) : "?",
+		    pcap_datalink(cap->pc));
+		goto out;
+	}
+	cap->filter = xstrdup(o->filter != NULL ? o->filter :
+	    cap->live ? default_filter : "");
+	if (cap->filter[0] != '\0') {
+		if (pcap_compile(cap->pc, &cap->prog, cap->filter, 1,
+		    PCAP_NETMASK_UNKNOWN) != 0) {
+			snprintf(err, errsz, "filter \"%s\": %s", cap->filter,
+			    pcap_geterr(cap->pc));
+			goto out;
+		}
+		cap->have_prog = 1;
+		/* On a file, filter here so that frame numbers stay those
+		 * of the file, as Wireshark shows them. */
+		if (cap->live) {
+			if (pcap_setfilter(cap->pc, &cap->prog) != 0) {
+				snprintf(err, errsz, "filter: %s",
+				    pcap_geterr(cap->pc));
+				goto out;
+			}
+		} else
+			cap->offline_filter = 1;
+	}
+	if (o->user != NULL && drop_privileges(o->user, err, errsz) != 0)
+		goto out;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	*cap_out = cap;
+	cap = NULL;
+	rc = 0;
+out:
+	capture_close(cap);
+	return rc;
+}
+
+int
+capture_linktype(const struct capture *cap)
+{
+	return pcap_datalink(cap->pc);
+}
+
+const char *
+capture_filter(const struct capture *cap)
+{
+	return cap->filter != NULL && cap->filter[0] != '\0' ? cap->filter :
+	    NULL;
+}
+
+static void
+on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *p)
+{
+	struct capture *cap = (struct capture *)arg;
+	struct pkt_meta pkt;
+
+	cap->frame++;
+	if (cap->offline_filter &&
+	    pcap_offline_filter(&cap->prog, h, p) == 0)
+		return;
+	pkt.frame = cap->frame;
+	pkt.ts.tv_sec = h->ts.tv_sec;
+	pkt.ts.tv_usec = h->ts.tv_usec;
+	pkt.caplen = h->caplen;
+	pkt.wirelen = h->len;
+	engine_packet(cap->eng, &pkt, p, h->caplen);
+	if (cap->count > 0 && ++cap->seen >= cap->count)
+		pcap_breakloop(cap->pc);
+}
+
+int
+capture_run(struct capture *cap, struct engine *eng, long count, char *err,
+    size_t errsz)
+{
+	int rc;
+
+	cap->eng = eng;
+	cap->count = count;
+	eng->linktype = pcap_datalink(cap->pc);
+	active = cap->pc;
+	rc = 0;
+	if (!interrupted)
+		rc = pcap_loop(cap->pc, -1, on_packet, (u_char *)cap);
+	active = NULL;
+	cap->eng = NULL;
+	if (rc == PCAP_ERROR) {
+		snprintf(err, errsz, "%s", pcap_geterr(cap->pc));
+		return -1;
+	}
+	return 0;
+}
+
+void
+capture_stats(struct capture *cap, struct stats *st)
+{
+	struct pcap_stat ps;
+
+	if (!cap->live || pcap_stats(cap->pc, &ps) != 0)
+		return;
+	st->have_pcap_stats = 1;
+	st->pcap_recv = ps.ps_recv;
+	st->pcap_drop = ps.ps_drop;
+	st->pcap_ifdrop = ps.ps_ifdrop;
+}
+
+void
+capture_close(struct capture *cap)
+{
+	if (cap == NULL)
+		return;
+	if (cap->have_prog)
+		pcap_freecode(&cap->prog);
+	if (cap->pc != NULL)
+		pcap_close(cap->pc);
+	free(cap->filter);
+	free(cap);
+}
+
+int
+capture_list_interfaces(FILE *fp, char *err, size_t errsz)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all, *d;
+	int i;
+
+	if (pcap_findalldevs(&all, ebuf) != 0) {
+		snprintf(err, errsz, "%s", ebuf);
+		return -1;
+	}
+	for (i = 1, d = all; d != NULL; d = d->next, i++)
+		fprintf(fp, "%d.%s%s%s%s\n", i, d->name,
+		    d->description != NULL ? " (" : "",
+		    d->description != NULL ? d->description : "",
+		    d->description != NULL ? ")" : "");
+	pcap_freealldevs(all);
+	return 0;
+}

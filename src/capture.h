@@ -1,1 +1,40 @@
-/* stub */
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * capture.h - libpcap: offline files (.pcap, .pcapng, stdin) and live
+ * interfaces, BPF filters, the read loop, signals, privilege drop.
+ */
+#ifndef KS_CAPTURE_H
+#define KS_CAPTURE_H
+
+#include <stdio.h>
+
+#include "engine.h"
+
+struct capture_opts {
+	const char	*file;		/* -r, "-" for stdin */
+	const char	*iface;		/* -i */
+	const char	*filter;	/* -f or trailing words; NULL: default */
+	int		 snaplen;	/* -s, 0: 262144 */
+	int		 bufsize_kib;	/* -B, 0: libpcap's default */
+	int		 no_promisc;	/* -p */
+	const char	*user;		/* -Z */
+};
+
+struct capture;
+
+int		 capture_open(const struct capture_opts *, struct capture **,
+		    char *err, size_t errsz);
+int		 capture_linktype(const struct capture *);
+const char	*capture_filter(const struct capture *);	/* in use */
+/* Reads until the end, count packets (0: no limit) or a signal. */
+int		 capture_run(struct capture *, struct engine *, long count,
+		    char *err, size_t errsz);
+int		 capture_interrupted(void);
+void		 capture_stats(struct capture *, struct stats *);
+void		 capture_close(struct capture *);
+const char	*capture_default_filter(void);
+int		 capture_list_interfaces(FILE *, char *err, size_t errsz);
+
+#endif /* KS_CAPTURE_H */

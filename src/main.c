@@ -1,1 +1,299 @@
-int main(void){return 0;}
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * main.c - command line (flags follow tcpdump where tcpdump has one),
+ * wiring of capture -> engine -> outputs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "cur.h"
+#include "dissector.h"
+#include "engine.h"
+#include "out.h"
+#include "util.h"
+
+#define EXIT_USAGE	2
+
+enum {
+	OPT_JSON = 256,
+	OPT_PORT,
+	OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "port",		required_argument,	NULL, OPT_PORT },
+	{ "list-interfaces",	no_argument,		NULL, 'D' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static void	usage(FILE *);
+static long	parse_num(const char *, const char *, long, long);
+static int	parse_port(const char *);
+static char	*join_args(int, char **);
+static double	cpu_seconds(void);
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: krbscope [-pv] [-B size] [-c count] [-f expression] [-i interface]\n"
+"                [-r file] [-s snaplen] [-Z user] [--json]\n"
+"                [--port name=port] [expression]\n"
+"       krbscope -D | --help | --version\n"
+"\n"
+"  -r FILE        read a .pcap or .pcapng file (\"-\": standard input)\n"
+"  -i IFACE       capture live on IFACE (\"any\": all interfaces)\n"
+"  -f EXPR        BPF filter (live default: Kerberos and its carriers)\n"
+"  -c COUNT       stop after COUNT packets\n"
+"  -s SNAPLEN     live: bytes kept per packet (default 262144)\n"
+"  -B SIZE        live: kernel buffer size in KiB\n"
+"  -p             live: do not put the interface in promiscuous mode\n"
+"  -Z USER        drop privileges to USER after opening the capture\n"
+"  -v             one line per Kerberos message (-vv: more fields)\n"
+"  --json         NDJSON records on standard output\n"
+"  --port NAME=PORT  also decode protocol NAME on PORT (kerberos)\n"
+"  -D             list the interfaces that can be captured on\n"
+"\n"
+"Exit status: 0 success, 2 usage or input error.\n");
+}
+
+static long
+parse_num(const char *opt, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "krbscope: %s: invalid number \"%s\" "
+		    "(%ld..%ld)\n", opt, s, min, max);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+/* --port NAME=PORT */
+static int
+parse_port(const char *arg)
+{
+	char name[32];
+	const char *eq;
+	long port;
+	size_t n;
+	int rc;
+
+	if ((eq = strchr(arg, '=')) == NULL || (n = (size_t)(eq - arg)) == 0
+	    || n >= sizeof(name)) {
+		fprintf(stderr, "krbscope: --port wants NAME=PORT, e.g. "
+		    "kerberos=61088\n");
+		return -1;
+	}
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	port = parse_num("--port", eq + 1, 1, 65535);
+	if ((rc = registry_add_port(name, (uint16_t)port)) != 0) {
+		if (rc == E_LIMIT)
+			fprintf(stderr, "krbscope: --port: too many ports\n");
+		else
+			fprintf(stderr, "krbscope: --port: unknown protocol "
+			    "\"%s\" (known: kerberos)\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* tcpdump takes the filter expression as the trailing words. */
+static char *
+join_args(int argc, char **argv)
+{
+	size_t n;
+	char *s;
+	int i;
+
+	for (n = 1, i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	s = xcalloc(1, n);
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct capture_opts co;
+	struct out_opts oo;
+	struct engine_ops ops;
+	struct engine eng;
+	struct run_info ri;
+	struct capture *cap;
+	struct out *out;
+	struct timespec t0, t1;
+	char err[512], *expr;
+	long count;
+	int ch, json, verbose, list, rc;
+
+	memset(&co, 0, sizeof(co));
+	count = 0;
+	json = verbose = list = 0;
+	expr = NULL;
+	while ((ch = getopt_long(argc, argv, "B:c:Df:hi:pr:s:vZ:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'B':
+			co.bufsize_kib = (int)parse_num("-B", optarg, 1,
+			    INT_MAX / 1024);
+			break;
+		case 'c':
+			count = parse_num("-c", optarg, 1, LONG_MAX);
+			break;
+		case 'D':
+			list = 1;
+			break;
+		case 'f':
+			co.filter = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'i':
+			co.iface = optarg;
+			break;
+		case 'p':
+			co.no_promisc = 1;
+			break;
+		case 'r':
+			co.file = optarg;
+			break;
+		case 's':
+			co.snaplen = (int)parse_num("-s", optarg, 64, 262144);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'Z':
+			co.user = optarg;
+			break;
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_PORT:
+			if (parse_port(optarg) != 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_VERSION:
+			printf("krbscope %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (list) {
+		if (capture_list_interfaces(stdout, err, sizeof(err)) != 0) {
+			fprintf(stderr, "krbscope: %s\n", err);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	if (argc > 0) {
+		if (co.filter != NULL) {
+			fprintf(stderr, "krbscope: give the filter with -f or "
+			    "as trailing words, not both\n");
+			return EXIT_USAGE;
+		}
+		co.filter = expr = join_args(argc, argv);
+	}
+	if ((co.file == NULL) == (co.iface == NULL)) {
+		fprintf(stderr, "krbscope: give one of -r FILE or -i "
+		    "INTERFACE\n");
+		usage(stderr);
+		free(expr);
+		return EXIT_USAGE;
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (capture_open(&co, &cap, err, sizeof(err)) != 0) {
+		fprintf(stderr, "krbscope: %s\n", err);
+		free(expr);
+		return EXIT_USAGE;
+	}
+	memset(&oo, 0, sizeof(oo));
+	oo.fp = stdout;
+	oo.verbose = verbose;
+	oo.live = co.iface != NULL;
+	oo.source = co.file != NULL ? co.file : co.iface;
+	oo.filter = capture_filter(cap);
+	oo.linktype = capture_linktype(cap);
+	if (json)
+		oo.mode = OUT_JSON;
+	else if (oo.live && verbose == 0)
+		oo.mode = OUT_LINES;	/* live: show messages as they come */
+	else
+		oo.mode = OUT_REPORT;
+	if (oo.live) {
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		fprintf(stderr, "krbscope: listening on %s, link type %s, "
+		    "filter: %s\n", co.iface, link_name(oo.linktype),
+		    oo.filter != NULL ? oo.filter : "(none)");
+	} else
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	out = out_new(&oo);
+	ops.krb = out_krb;
+	ops.arg = out;
+	engine_init(&eng, &ops);
+	rc = capture_run(cap, &eng, count, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "krbscope: %s\n", err);
+	engine_fini(&eng);	/* ends flows: may still emit messages */
+	capture_stats(cap, &eng.st);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	memset(&ri, 0, sizeof(ri));
+	ri.cpu_secs = cpu_seconds();
+	ri.wall_secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ri.interrupted = capture_interrupted();
+	out_finish(out, &eng, &ri);
+	if (oo.live && eng.st.have_pcap_stats)
+		fprintf(stderr, "krbscope: %llu packets captured, %llu "
+		    "received by filter, %llu dropped by kernel\n",
+		    (unsigned long long)eng.st.packets,
+		    (unsigned long long)eng.st.pcap_recv,
+		    (unsigned long long)eng.st.pcap_drop);
+	out_free(out);
+	capture_close(cap);
+	free(expr);
+	return rc != 0 ? EXIT_USAGE : 0;
+}

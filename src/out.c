@@ -1,2 +1,851 @@
-/* stub: to be written */
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * out.c - outputs: NDJSON records, tcpdump-like message lines, and the
+ * text report (header, messages by client, errors, counters).
+ * JSON keys are a stable contract: add, never rename (DESIGN.md).
+ */
 #include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "krb.h"
+#include "out.h"
+#include "util.h"
+
+#define MAX_CLIENTS	65536	/* report rows; later clients are counted
+				 * in one "other" row */
+#define CLIENT_PRINC	3	/* principals remembered per client */
+#define MAX_ERRCODES	128	/* distinct error codes in the report */
+
+/* Report columns: message types counted per client. */
+static const int report_cols[] = {
+	KRB_AS_REQ, KRB_AS_REP, KRB_TGS_REQ, KRB_TGS_REP, KRB_AP_REQ,
+	KRB_AP_REP, KRB_ERROR
+};
+#define N_COLS	(sizeof(report_cols) / sizeof(report_cols[0]))
+
+struct client {
+	int		 used;
+	int		 family;
+	uint8_t		 addr[16];
+	uint64_t	 n[N_COLS + 1];		/* last: other types */
+	char		 princ[CLIENT_PRINC][KRB_NAME_MAX + KRB_REALM_MAX];
+	int		 n_princ;
+	uint64_t	 first_frame;
+};
+
+struct errcount {
+	int32_t		 code;
+	uint64_t	 n;
+	uint64_t	 first_frame, last_frame;
+};
+
+struct jbuf {
+	char		*p;
+	size_t		 len, cap;
+};
+
+struct out {
+	struct out_opts	 o;
+	struct jbuf	 jb;
+	struct client	*clients;	/* open addressing, MAX_CLIENTS */
+	size_t		 n_clients;
+	struct client	 other;
+	struct errcount	 errs[MAX_ERRCODES];
+	int		 n_errs;
+	uint64_t	 errs_other;
+};
+
+static void	jb_raw(struct jbuf *, const char *, size_t);
+static void	jb_str(struct jbuf *, const char *);
+static void	jb_printf(struct jbuf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	jb_key(struct jbuf *, const char *);
+static void	jb_kstr(struct jbuf *, const char *, const char *);
+static void	jb_kint(struct jbuf *, const char *, long long);
+static void	jb_ktime(struct jbuf *, const char *, int64_t);
+static void	jb_flags(struct jbuf *, const char *, uint32_t,
+		    const char *(*)(unsigned));
+static void	json_krb(struct out *, const struct msg_ctx *,
+		    const struct krb_msg *);
+static void	line_krb(struct out *, const struct msg_ctx *,
+		    const struct krb_msg *);
+static void	report_krb(struct out *, const struct msg_ctx *,
+		    const struct krb_msg *);
+static void	json_stats(struct out *, const struct engine *,
+		    const struct run_info *);
+static void	text_report(struct out *, const struct engine *,
+		    const struct run_info *);
+static const char *etype_str(int32_t, char *, size_t);
+static const char *msg_str(int, char *, size_t);
+static const char *err_str(int32_t, char *, size_t);
+
+struct out *
+out_new(const struct out_opts *o)
+{
+	struct out *out;
+
+	out = xcalloc(1, sizeof(*out));
+	out->o = *o;
+	out->jb.cap = 4096;
+	out->jb.p = xmalloc(out->jb.cap);
+	if (o->mode == OUT_REPORT)
+		out->clients = xcalloc(MAX_CLIENTS, sizeof(*out->clients));
+	return out;
+}
+
+void
+out_free(struct out *out)
+{
+	if (out == NULL)
+		return;
+	free(out->jb.p);
+	free(out->clients);
+	free(out);
+}
+
+/* ---- names with fallbacks --------------------------------------------- */
+
+static const char *
+etype_str(int32_t e, char *buf, size_t sz)
+{
+	const char *s;
+
+	if ((s = krb_etype_name(e)) != NULL)
+		return s;
+	snprintf(buf, sz, "%" PRId32, e);
+	return buf;
+}
+
+static const char *
+msg_str(int t, char *buf, size_t sz)
+{
+	const char *s;
+
+	if ((s = krb_msg_name(t)) != NULL)
+		return s;
+	snprintf(buf, sz, "KRB-MSG-%d", t);
+	return buf;
+}
+
+static const char *
+err_str(int32_t code, char *buf, size_t sz)
+{
+	const char *s;
+
+	if ((s = krb_error_name(code)) != NULL)
+		return s;
+	snprintf(buf, sz, "KRB_ERR_%" PRId32, code);
+	return buf;
+}
+
+/* ---- JSON building ---------------------------------------------------- */
+
+static void
+jb_raw(struct jbuf *jb, const char *s, size_t n)
+{
+	if (jb->len + n + 1 > jb->cap) {
+		while (jb->len + n + 1 > jb->cap)
+			jb->cap *= 2;
+		jb->p = xrealloc(jb->p, jb->cap);
+	}
+	memcpy(jb->p + jb->len, s, n);
+	jb->len += n;
+}
+
+/* A JSON string; our strings are printable ASCII already. */
+static void
+jb_str(struct jbuf *jb, const char *s)
+{
+	const char *run;
+	char esc[8];
+
+	jb_raw(jb, "\"", 1);
+	for (run = s; *s != '\0'; s++) {
+		if (*s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
+			continue;
+		jb_raw(jb, run, (size_t)(s - run));
+		if (*s == '"' || *s == '\\') {
+			esc[0] = '\\';
+			esc[1] = *s;
+			jb_raw(jb, esc, 2);
+		} else {
+			snprintf(esc, sizeof(esc), "\\u%04x",
+			    (unsigned char)*s);
+			jb_raw(jb, esc, 6);
+		}
+		run = s + 1;
+	}
+	jb_raw(jb, run, (size_t)(s - run));
+	jb_raw(jb, "\"", 1);
+}
+
+static void
+jb_printf(struct jbuf *jb, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	jb_raw(jb, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+static void
+jb_key(struct jbuf *jb, const char *k)
+{
+	if (jb->len > 0 && jb->p[jb->len - 1] != '{' &&
+	    jb->p[jb->len - 1] != '[')
+		jb_raw(jb, ",", 1);
+	jb_str(jb, k);
+	jb_raw(jb, ":", 1);
+}
+
+static void
+jb_kstr(struct jbuf *jb, const char *k, const char *v)
+{
+	jb_key(jb, k);
+	jb_str(jb, v);
+}
+
+static void
+jb_kint(struct jbuf *jb, const char *k, long long v)
+{
+	jb_key(jb, k);
+	jb_printf(jb, "%lld", v);
+}
+
+static void
+jb_ktime(struct jbuf *jb, const char *k, int64_t t)
+{
+	char buf[64];
+
+	fmt_time_iso(buf, sizeof(buf), t, -1);
+	jb_kstr(jb, k, buf);
+}
+
+/* A 32-bit Kerberos flag field (bit 0 = MSB) as an array of names. */
+static void
+jb_flags(struct jbuf *jb, const char *k, uint32_t v,
+    const char *(*name)(unsigned))
+{
+	char buf[32];
+	const char *s;
+	unsigned bit;
+	int first;
+
+	jb_key(jb, k);
+	jb_raw(jb, "[", 1);
+	first = 1;
+	for (bit = 0; bit < 32; bit++) {
+		if ((v & (UINT32_C(1) << (31 - bit))) == 0)
+			continue;
+		if ((s = name(bit)) == NULL) {
+			snprintf(buf, sizeof(buf), "bit-%u", bit);
+			s = buf;
+		}
+		if (!first)
+			jb_raw(jb, ",", 1);
+		jb_str(jb, s);
+		first = 0;
+	}
+	jb_raw(jb, "]", 1);
+}
+
+static void
+jb_ticket(struct jbuf *jb, const struct krb_ticket *t)
+{
+	char buf[40];
+	int i;
+
+	jb_key(jb, "ticket");
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "sname", t->sname);
+	jb_kstr(jb, "realm", t->realm);
+	jb_kstr(jb, "etype", etype_str(t->etype, buf, sizeof(buf)));
+	if (t->has_kvno)
+		jb_kint(jb, "kvno", t->kvno);
+	for (i = 0; i < KRB_ID_LEN; i++)
+		snprintf(buf + 2 * i, 3, "%02x", t->id[i]);
+	jb_kstr(jb, "id", buf);
+	jb_kint(jb, "cipher_len", t->cipher_len);
+	jb_raw(jb, "}", 1);
+}
+
+static void
+json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
+{
+	static const char *const status[] = { "ok", "truncated", "invalid" };
+	struct jbuf *jb = &out->jb;
+	char buf[64];
+	const char *s;
+	int i;
+
+	jb->len = 0;
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "type", "krb");
+	jb_kint(jb, "frame", (long long)mc->frame);
+	fmt_time_iso(buf, sizeof(buf), mc->ts.tv_sec, mc->ts.tv_usec);
+	jb_kstr(jb, "ts", buf);
+	fmt_addr(buf, sizeof(buf), mc->family, mc->src);
+	jb_kstr(jb, "src", buf);
+	jb_kint(jb, "sport", mc->sport);
+	fmt_addr(buf, sizeof(buf), mc->family, mc->dst);
+	jb_kstr(jb, "dst", buf);
+	jb_kint(jb, "dport", mc->dport);
+	jb_kstr(jb, "transport", mc->transport == TRANSPORT_TCP ? "tcp" :
+	    "udp");
+	jb_kstr(jb, "carrier", mc->carrier);
+	jb_kstr(jb, "status", status[m->status >= 0 && m->status <= 2 ?
+	    m->status : 2]);
+	jb_kint(jb, "msg_type", m->msg_type);
+	jb_kstr(jb, "msg", msg_str(m->msg_type, buf, sizeof(buf)));
+	if (m->pvno != 0)
+		jb_kint(jb, "pvno", m->pvno);
+	if (m->has_error) {
+		jb_kint(jb, "error_code", m->error_code);
+		jb_kstr(jb, "error", err_str(m->error_code, buf, sizeof(buf)));
+		if ((s = krb_error_text(m->error_code)) != NULL)
+			jb_kstr(jb, "error_text", s);
+	}
+	if (m->crealm[0] != '\0')
+		jb_kstr(jb, "crealm", m->crealm);
+	if (m->cname[0] != '\0') {
+		jb_kstr(jb, "cname", m->cname);
+		if ((s = krb_name_type_name(m->cname_type)) != NULL)
+			jb_kstr(jb, "cname_type", s);
+	}
+	if (m->realm[0] != '\0')
+		jb_kstr(jb, "realm", m->realm);
+	if (m->sname[0] != '\0') {
+		jb_kstr(jb, "sname", m->sname);
+		if ((s = krb_name_type_name(m->sname_type)) != NULL)
+			jb_kstr(jb, "sname_type", s);
+	}
+	if (m->has_kdc_options)
+		jb_flags(jb, "kdc_options", m->kdc_options,
+		    krb_kdc_option_name);
+	if (m->has_ap_options)
+		jb_flags(jb, "ap_options", m->ap_options, krb_ap_option_name);
+	if (m->has_from)
+		jb_ktime(jb, "from", m->from);
+	if (m->has_till)
+		jb_ktime(jb, "till", m->till);
+	if (m->has_rtime)
+		jb_ktime(jb, "rtime", m->rtime);
+	if (m->has_nonce)
+		jb_kint(jb, "nonce", m->nonce);
+	if (m->n_etypes > 0) {
+		jb_key(jb, "etypes");
+		jb_raw(jb, "[", 1);
+		for (i = 0; i < m->n_etypes; i++) {
+			if (i > 0)
+				jb_raw(jb, ",", 1);
+			jb_str(jb, etype_str(m->etypes[i], buf, sizeof(buf)));
+		}
+		jb_raw(jb, "]", 1);
+	}
+	if (m->n_addresses > 0)
+		jb_kint(jb, "addresses", m->n_addresses);
+	if (m->n_additional_tickets > 0)
+		jb_kint(jb, "additional_tickets", m->n_additional_tickets);
+	if (m->n_padata > 0) {
+		jb_key(jb, "padata");
+		jb_raw(jb, "[", 1);
+		for (i = 0; i < m->n_padata; i++) {
+			if (i > 0)
+				jb_raw(jb, ",", 1);
+			jb_raw(jb, "{", 1);
+			jb_kint(jb, "type", m->padata[i].type);
+			if ((s = krb_padata_name(m->padata[i].type)) != NULL)
+				jb_kstr(jb, "name", s);
+			jb_kint(jb, "len", m->padata[i].len);
+			jb_raw(jb, "}", 1);
+		}
+		jb_raw(jb, "]", 1);
+	}
+	if (m->ticket.present)
+		jb_ticket(jb, &m->ticket);
+	if (m->has_enc_part) {
+		jb_key(jb, "enc_part");
+		jb_raw(jb, "{", 1);
+		jb_kstr(jb, "etype", etype_str(m->enc_etype, buf, sizeof(buf)));
+		if (m->has_enc_kvno)
+			jb_kint(jb, "kvno", m->enc_kvno);
+		jb_raw(jb, "}", 1);
+	}
+	if (m->has_stime) {
+		jb_ktime(jb, "stime", m->stime);
+		jb_kint(jb, "susec", m->susec);
+	}
+	if (m->has_ctime) {
+		jb_ktime(jb, "ctime", m->ctime);
+		jb_kint(jb, "cusec", m->cusec);
+	}
+	if (m->has_e_text)
+		jb_kstr(jb, "e_text", m->e_text);
+	if (m->has_e_data)
+		jb_kint(jb, "e_data_len", m->e_data_len);
+	jb_raw(jb, "}\n", 2);
+	fwrite(jb->p, 1, jb->len, out->o.fp);
+}
+
+/* ---- one line per message (-v) ---------------------------------------- */
+
+static void
+line_princ(FILE *fp, const char *label, const char *name, const char *realm)
+{
+	if (name[0] == '\0' && realm[0] == '\0')
+		return;
+	fprintf(fp, " %s %s%s%s", label, name, realm[0] != '\0' ? "@" : "",
+	    realm);
+}
+
+static void
+line_flags(FILE *fp, const char *label, uint32_t v,
+    const char *(*name)(unsigned))
+{
+	const char *s;
+	unsigned bit;
+	int first;
+
+	first = 1;
+	for (bit = 0; bit < 32; bit++) {
+		if ((v & (UINT32_C(1) << (31 - bit))) == 0)
+			continue;
+		fprintf(fp, "%s", first ? " " : ",");
+		if (first)
+			fprintf(fp, "%s ", label);
+		if ((s = name(bit)) != NULL)
+			fputs(s, fp);
+		else
+			fprintf(fp, "bit-%u", bit);
+		first = 0;
+	}
+}
+
+static void
+line_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
+{
+	FILE *fp = out->o.fp;
+	char src[64], dst[64], tb[64], buf[64];
+	const char *s;
+	time_t t;
+	struct tm tm;
+	int i;
+
+	t = mc->ts.tv_sec;
+	gmtime_r(&t, &tm);
+	fmt_addr(src, sizeof(src), mc->family, mc->src);
+	fmt_addr(dst, sizeof(dst), mc->family, mc->dst);
+	strftime(tb, sizeof(tb), "%H:%M:%S", &tm);
+	fprintf(fp, "%s.%06ld #%" PRIu64 " %s %s.%u > %s.%u: %s/%s %s", tb,
+	    (long)mc->ts.tv_usec, mc->frame,
+	    mc->family == AF_INET6 ? "IP6" : "IP", src, mc->sport, dst,
+	    mc->dport, mc->carrier, mc->transport == TRANSPORT_TCP ? "tcp" :
+	    "udp", msg_str(m->msg_type, buf, sizeof(buf)));
+	if (m->has_error)
+		fprintf(fp, " %s (%" PRId32 ")", err_str(m->error_code, buf,
+		    sizeof(buf)), m->error_code);
+	line_princ(fp, "cname", m->cname, m->crealm);
+	line_princ(fp, "sname", m->sname, m->realm);
+	if (m->ticket.present) {
+		fprintf(fp, " %s %s@%s %s", m->msg_type == KRB_TGS_REQ ?
+		    "tgt" : "ticket", m->ticket.sname, m->ticket.realm,
+		    etype_str(m->ticket.etype, buf, sizeof(buf)));
+		if (m->ticket.has_kvno)
+			fprintf(fp, " kvno %" PRIu32, m->ticket.kvno);
+		fprintf(fp, " id %02x%02x%02x%02x", m->ticket.id[0],
+		    m->ticket.id[1], m->ticket.id[2], m->ticket.id[3]);
+	}
+	if (m->has_kdc_options)
+		line_flags(fp, "opts", m->kdc_options, krb_kdc_option_name);
+	if (m->has_ap_options)
+		line_flags(fp, "opts", m->ap_options, krb_ap_option_name);
+	for (i = 0; i < m->n_etypes; i++)
+		fprintf(fp, "%s%s", i == 0 ? " etypes " : ",",
+		    etype_str(m->etypes[i], buf, sizeof(buf)));
+	for (i = 0; i < m->n_padata; i++) {
+		s = krb_padata_name(m->padata[i].type);
+		if (s != NULL)
+			fprintf(fp, "%s%s", i == 0 ? " padata " : ",", s);
+		else
+			fprintf(fp, "%s%" PRId32, i == 0 ? " padata " : ",",
+			    m->padata[i].type);
+	}
+	if (out->o.verbose > 1) {
+		if (m->has_nonce)
+			fprintf(fp, " nonce %" PRIu32, m->nonce);
+		if (m->has_till) {
+			fmt_time_iso(buf, sizeof(buf), m->till, -1);
+			fprintf(fp, " till %s", buf);
+		}
+		if (m->has_enc_part)
+			fprintf(fp, " enc-part %s", etype_str(m->enc_etype,
+			    buf, sizeof(buf)));
+		if (m->has_stime) {
+			fmt_time_iso(buf, sizeof(buf), m->stime, -1);
+			fprintf(fp, " stime %s", buf);
+		}
+		if (m->has_ctime) {
+			fmt_time_iso(buf, sizeof(buf), m->ctime, -1);
+			fprintf(fp, " ctime %s", buf);
+		}
+	}
+	if (m->has_e_text)
+		fprintf(fp, " e-text \"%s\"", m->e_text);
+	if (m->status == KRB_TRUNCATED)
+		fputs(" [truncated]", fp);
+	else if (m->status == KRB_INVALID)
+		fputs(" [invalid]", fp);
+	fputc('\n', fp);
+}
+
+/* ---- the report's tables ---------------------------------------------- */
+
+static struct client *
+client_get(struct out *out, int family, const uint8_t *addr)
+{
+	struct client *c;
+	size_t i, n, alen;
+
+	alen = family == AF_INET6 ? 16 : 4;
+	i = hash64(addr, alen, (uint64_t)family) % MAX_CLIENTS;
+	for (n = 0; n < MAX_CLIENTS; n++, i = (i + 1) % MAX_CLIENTS) {
+		c = &out->clients[i];
+		if (!c->used)
+			break;
+		if (c->family == family && memcmp(c->addr, addr, alen) == 0)
+			return c;
+	}
+	/* keep a quarter of the table free so probes stay short */
+	if (n == MAX_CLIENTS || out->n_clients >= MAX_CLIENTS * 3 / 4)
+		return &out->other;
+	c->used = 1;
+	c->family = family;
+	memcpy(c->addr, addr, alen);
+	out->n_clients++;
+	return c;
+}
+
+static void
+client_princ(struct client *c, const char *name, const char *realm)
+{
+	char p[KRB_NAME_MAX + KRB_REALM_MAX];
+	int i;
+
+	if (name[0] == '\0')
+		return;
+	snprintf(p, sizeof(p), "%s%s%s", name, realm[0] != '\0' ? "@" : "",
+	    realm);
+	for (i = 0; i < c->n_princ; i++)
+		if (strcmp(c->princ[i], p) == 0)
+			return;
+	if (c->n_princ < CLIENT_PRINC)
+		memcpy(c->princ[c->n_princ++], p, sizeof(p));
+}
+
+static void
+report_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
+{
+	struct client *c;
+	const uint8_t *addr;
+	size_t col;
+	int i;
+
+	/* The client is the requester: source of requests, else the
+	 * destination (replies and errors go back to it). */
+	if (m->msg_type == KRB_AS_REQ || m->msg_type == KRB_TGS_REQ ||
+	    m->msg_type == KRB_AP_REQ)
+		addr = mc->src;
+	else
+		addr = mc->dst;
+	c = client_get(out, mc->family, addr);
+	if (c->first_frame == 0)
+		c->first_frame = mc->frame;
+	for (col = 0; col < N_COLS; col++)
+		if (report_cols[col] == m->msg_type)
+			break;
+	c->n[col]++;
+	if (m->msg_type == KRB_AS_REQ || m->msg_type == KRB_AS_REP ||
+	    m->msg_type == KRB_TGS_REP || m->msg_type == KRB_ERROR)
+		client_princ(c, m->cname, m->msg_type == KRB_AS_REQ ?
+		    m->realm : m->crealm);
+	if (!m->has_error)
+		return;
+	for (i = 0; i < out->n_errs; i++)
+		if (out->errs[i].code == m->error_code)
+			break;
+	if (i == out->n_errs) {
+		if (i == MAX_ERRCODES) {
+			out->errs_other++;
+			return;
+		}
+		out->errs[i].code = m->error_code;
+		out->errs[i].first_frame = mc->frame;
+		out->n_errs++;
+	}
+	out->errs[i].n++;
+	out->errs[i].last_frame = mc->frame;
+}
+
+void
+out_krb(void *arg, const struct msg_ctx *mc, const struct krb_msg *m)
+{
+	struct out *out = arg;
+
+	switch (out->o.mode) {
+	case OUT_JSON:
+		json_krb(out, mc, m);
+		break;
+	case OUT_LINES:
+		line_krb(out, mc, m);
+		break;
+	default:
+		if (out->o.verbose > 0)
+			line_krb(out, mc, m);
+		report_krb(out, mc, m);
+		break;
+	}
+}
+
+/* ---- the end ---------------------------------------------------------- */
+
+static void
+json_stats(struct out *out, const struct engine *eng,
+    const struct run_info *ri)
+{
+	const struct stats *st = &eng->st;
+	struct jbuf *jb = &out->jb;
+	char buf[64];
+	int t;
+
+	jb->len = 0;
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "type", "stats");
+	jb_kstr(jb, "source", out->o.source != NULL ? out->o.source : "");
+	if (out->o.linktype >= 0 && link_name(out->o.linktype) != NULL)
+		jb_kstr(jb, "linktype", link_name(out->o.linktype));
+	jb_kint(jb, "packets", (long long)st->packets);
+	jb_kint(jb, "bytes", (long long)st->bytes);
+	if (st->packets > 0) {
+		fmt_time_iso(buf, sizeof(buf), eng->first_ts.tv_sec,
+		    eng->first_ts.tv_usec);
+		jb_kstr(jb, "first_ts", buf);
+		fmt_time_iso(buf, sizeof(buf), eng->last_ts.tv_sec,
+		    eng->last_ts.tv_usec);
+		jb_kstr(jb, "last_ts", buf);
+	}
+	if (st->have_pcap_stats) {
+		jb_key(jb, "pcap");
+		jb_raw(jb, "{", 1);
+		jb_kint(jb, "received", (long long)st->pcap_recv);
+		jb_kint(jb, "dropped", (long long)st->pcap_drop);
+		jb_kint(jb, "if_dropped", (long long)st->pcap_ifdrop);
+		jb_raw(jb, "}", 1);
+	}
+	jb_key(jb, "link");
+	jb_raw(jb, "{", 1);
+	jb_kint(jb, "not_ip", (long long)st->link_unknown);
+	jb_kint(jb, "truncated", (long long)st->link_truncated);
+	jb_raw(jb, "}", 1);
+	jb_key(jb, "ip");
+	jb_raw(jb, "{", 1);
+	jb_kint(jb, "ipv4", (long long)st->ipv4);
+	jb_kint(jb, "ipv6", (long long)st->ipv6);
+	jb_kint(jb, "truncated", (long long)st->ip_truncated);
+	jb_kint(jb, "invalid", (long long)st->ip_invalid);
+	jb_kint(jb, "other_proto", (long long)st->ip_other_proto);
+	jb_raw(jb, "}", 1);
+	jb_key(jb, "fragments");
+	jb_raw(jb, "{", 1);
+	jb_kint(jb, "received", (long long)st->frag_fragments);
+	jb_kint(jb, "reassembled", (long long)st->frag_reassembled);
+	jb_kint(jb, "timeouts", (long long)st->frag_timeouts);
+	jb_kint(jb, "dropped", (long long)st->frag_dropped);
+	jb_kint(jb, "evicted", (long long)st->frag_evicted);
+	jb_raw(jb, "}", 1);
+	jb_kint(jb, "udp", (long long)st->udp);
+	jb_kint(jb, "tcp", (long long)st->tcp);
+	jb_kint(jb, "l4_truncated", (long long)st->l4_truncated);
+	jb_key(jb, "flows");
+	jb_raw(jb, "{", 1);
+	jb_kint(jb, "created", (long long)st->flows_created);
+	jb_kint(jb, "expired", (long long)st->flows_expired);
+	jb_kint(jb, "evicted", (long long)st->flows_evicted);
+	jb_kint(jb, "peak", (long long)st->flows_peak);
+	jb_raw(jb, "}", 1);
+	jb_key(jb, "reassembly");
+	jb_raw(jb, "{", 1);
+	jb_kint(jb, "retransmissions", (long long)st->tcp_retrans);
+	jb_kint(jb, "overlaps", (long long)st->tcp_overlaps);
+	jb_kint(jb, "out_of_order", (long long)st->tcp_ooo);
+	jb_kint(jb, "midstream", (long long)st->tcp_midstream);
+	jb_kint(jb, "gaps", (long long)st->tcp_gaps);
+	jb_kint(jb, "gap_bytes", (long long)st->tcp_gap_bytes);
+	jb_kint(jb, "dropped_bytes", (long long)st->tcp_drop_bytes);
+	jb_kint(jb, "peak_bytes", (long long)st->reasm_peak);
+	jb_kint(jb, "resyncs", (long long)st->dis_resyncs);
+	jb_kint(jb, "oversize", (long long)st->dis_oversize);
+	jb_raw(jb, "}", 1);
+	jb_key(jb, "messages");
+	jb_raw(jb, "{", 1);
+	jb_kint(jb, "total", (long long)st->krb_msgs);
+	for (t = 1; t < KRB_MSG_TYPES; t++)
+		if (st->msgs_by_type[t] > 0)
+			jb_kint(jb, msg_str(t, buf, sizeof(buf)),
+			    (long long)st->msgs_by_type[t]);
+	jb_kint(jb, "truncated", (long long)st->krb_truncated);
+	jb_kint(jb, "invalid", (long long)st->krb_invalid);
+	jb_raw(jb, "}", 1);
+	jb_key(jb, "time");
+	jb_raw(jb, "{", 1);
+	jb_key(jb, "cpu_s");
+	jb_printf(jb, "%.3f", ri->cpu_secs);
+	jb_key(jb, "wall_s");
+	jb_printf(jb, "%.3f", ri->wall_secs);
+	jb_raw(jb, "}", 1);
+	if (ri->interrupted)
+		jb_kint(jb, "interrupted", 1);
+	jb_raw(jb, "}\n", 2);
+	fwrite(jb->p, 1, jb->len, out->o.fp);
+}
+
+static int
+cmp_clients(const void *a, const void *b)
+{
+	const struct client *x = a, *y = b;
+
+	if (x->first_frame != y->first_frame)
+		return x->first_frame < y->first_frame ? -1 : 1;
+	return 0;
+}
+
+static void
+text_report(struct out *out, const struct engine *eng,
+    const struct run_info *ri)
+{
+	const struct stats *st = &eng->st;
+	FILE *fp = out->o.fp;
+	struct client *rows;
+	char a[64], b[64], buf[64];
+	size_t i, n, col;
+	int t, k;
+
+	fprintf(fp, "krbscope %s report: %s\n", PACKAGE_VERSION,
+	    out->o.source != NULL ? out->o.source : "-");
+	if (st->packets > 0) {
+		fmt_time_iso(a, sizeof(a), eng->first_ts.tv_sec,
+		    eng->first_ts.tv_usec);
+		fmt_time_iso(b, sizeof(b), eng->last_ts.tv_sec,
+		    eng->last_ts.tv_usec);
+		fprintf(fp, "Capture:  %s to %s (%.3f s)\n", a, b,
+		    tv_diff(&eng->last_ts, &eng->first_ts));
+	}
+	fprintf(fp, "Packets:  %" PRIu64 " (%" PRIu64 " bytes), link type %s\n",
+	    st->packets, st->bytes, out->o.linktype >= 0 &&
+	    link_name(out->o.linktype) != NULL ? link_name(out->o.linktype) :
+	    "-");
+	if (st->have_pcap_stats)
+		fprintf(fp, "Capture:  %" PRIu64 " received, %" PRIu64
+		    " dropped by kernel, %" PRIu64 " dropped by interface\n",
+		    st->pcap_recv, st->pcap_drop, st->pcap_ifdrop);
+	fprintf(fp, "Kerberos: %" PRIu64 " messages", st->krb_msgs);
+	for (k = 0, t = 1; t < KRB_MSG_TYPES; t++)
+		if (st->msgs_by_type[t] > 0)
+			fprintf(fp, "%s%s %" PRIu64, k++ == 0 ? " (" : ", ",
+			    msg_str(t, buf, sizeof(buf)), st->msgs_by_type[t]);
+	fprintf(fp, "%s, %" PRIu64 " truncated, %" PRIu64 " invalid\n",
+	    k > 0 ? ")" : "", st->krb_truncated, st->krb_invalid);
+	if (ri->interrupted)
+		fprintf(fp, "Interrupted: the capture was stopped by a signal.\n");
+
+	/* messages by client, in order of first appearance */
+	rows = xcalloc(out->n_clients + 1, sizeof(*rows));
+	for (i = 0, n = 0; i < MAX_CLIENTS && out->clients != NULL; i++)
+		if (out->clients[i].used)
+			rows[n++] = out->clients[i];
+	qsort(rows, n, sizeof(*rows), cmp_clients);
+	if (out->other.first_frame != 0)
+		rows[n++] = out->other;
+	if (n > 0) {
+		fprintf(fp, "\nMessages by client\n");
+		fprintf(fp, "%-39s", "client");
+		for (col = 0; col < N_COLS; col++)
+			fprintf(fp, " %7s", report_cols[col] == KRB_ERROR ?
+			    "ERROR" : msg_str(report_cols[col], buf,
+			    sizeof(buf)));
+		fprintf(fp, " %7s  principals\n", "other");
+		for (i = 0; i < n; i++) {
+			if (rows[i].used)
+				fmt_addr(a, sizeof(a), rows[i].family,
+				    rows[i].addr);
+			else
+				snprintf(a, sizeof(a), "(more clients)");
+			fprintf(fp, "%-39s", a);
+			for (col = 0; col <= N_COLS; col++)
+				fprintf(fp, " %7" PRIu64, rows[i].n[col]);
+			fputs(" ", fp);
+			for (k = 0; k < rows[i].n_princ; k++)
+				fprintf(fp, " %s", rows[i].princ[k]);
+			fputc('\n', fp);
+		}
+	}
+	free(rows);
+
+	if (out->n_errs > 0) {
+		fprintf(fp, "\nErrors\n");
+		for (k = 0; k < out->n_errs; k++)
+			fprintf(fp, "  %-32s %4" PRId32 " %7" PRIu64
+			    "x  frames #%" PRIu64 "..#%" PRIu64 "\n",
+			    err_str(out->errs[k].code, buf, sizeof(buf)),
+			    out->errs[k].code, out->errs[k].n,
+			    out->errs[k].first_frame, out->errs[k].last_frame);
+		if (out->errs_other > 0)
+			fprintf(fp, "  (%" PRIu64 " more errors of other codes)\n",
+			    out->errs_other);
+	}
+
+	fprintf(fp, "\nTraffic\n");
+	fprintf(fp, "  IP: %" PRIu64 " IPv4, %" PRIu64 " IPv6, %" PRIu64
+	    " not IP, %" PRIu64 " truncated, %" PRIu64 " invalid\n",
+	    st->ipv4, st->ipv6, st->link_unknown,
+	    st->link_truncated + st->ip_truncated + st->l4_truncated,
+	    st->ip_invalid);
+	fprintf(fp, "  Fragments: %" PRIu64 " received, %" PRIu64
+	    " reassembled, %" PRIu64 " timed out, %" PRIu64 " dropped\n",
+	    st->frag_fragments, st->frag_reassembled, st->frag_timeouts,
+	    st->frag_dropped + st->frag_evicted);
+	fprintf(fp, "  Flows: %" PRIu64 " (peak %" PRIu64 " at once, %" PRIu64
+	    " evicted at the cap)\n", st->flows_created, st->flows_peak,
+	    st->flows_evicted);
+	fprintf(fp, "  TCP: %" PRIu64 " retransmissions, %" PRIu64
+	    " overlaps, %" PRIu64 " out of order, %" PRIu64 " picked up"
+	    " mid-stream, %" PRIu64 " gaps (%" PRIu64 " bytes), %" PRIu64
+	    " bytes over the buffer caps\n", st->tcp_retrans,
+	    st->tcp_overlaps, st->tcp_ooo, st->tcp_midstream, st->tcp_gaps,
+	    st->tcp_gap_bytes, st->tcp_drop_bytes);
+}
+
+void
+out_finish(struct out *out, const struct engine *eng,
+    const struct run_info *ri)
+{
+	if (out->o.mode == OUT_JSON)
+		json_stats(out, eng, ri);
+	else if (out->o.mode == OUT_REPORT)
+		text_report(out, eng, ri);
+	fflush(out->o.fp);
+}
