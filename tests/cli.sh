@@ -1,2 +1,107 @@
 #!/bin/sh
-echo "1..0 # SKIP not written yet"
+# krbscope - command line behaviour: usage errors, stdin, pcapng, -c,
+# file filters keeping Wireshark's frame numbers, --port. Prints TAP.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+shared=${KS_SHARED:-$top_srcdir/../shared}
+bin=$top_builddir/krbscope
+kinit=$shared/captures/real/zeek-krb-kinit.pcap
+msgtypes=$shared/captures/real/suricata-krb5-msg-types.pcap
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+
+t() {	# t DESCRIPTION COMMAND...: ok when the command succeeds
+	d=$1
+	shift
+	n=$((n + 1))
+	if "$@" >"$tmp/out" 2>&1; then
+		echo "ok $n - $d"
+	else
+		echo "not ok $n - $d"
+		sed -e 's/^/#   /' "$tmp/out" | head -10
+	fi
+}
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+status_is() {	# status_is WANT COMMAND...
+	want=$1
+	shift
+	"$@" >"$tmp/o1" 2>"$tmp/e1"
+	got=$?
+	[ "$got" -eq "$want" ] || { echo "exit $got, want $want"; cat "$tmp/e1";
+	    return 1; }
+}
+count_krb() {	# count_krb FILE: number of krb records in NDJSON FILE
+	grep -c '"type":"krb"' "$1"
+}
+
+t "--version prints the version" sh -c \
+    "'$bin' --version | grep -q '^krbscope [0-9]'"
+t "--help lists -r and exits 0" sh -c "'$bin' --help | grep -q -- '-r FILE'"
+t "no capture given: exit 2" status_is 2 "$bin"
+t "unknown option: exit 2" status_is 2 "$bin" --bogus -r /dev/null
+t "missing file: exit 2 naming it" sh -c \
+    "'$bin' -r '$tmp/nosuch.pcap' 2>&1 >/dev/null | grep -q nosuch.pcap;
+     '$bin' -r '$tmp/nosuch.pcap' 2>/dev/null; [ \$? -eq 2 ]"
+t "-r and -i together: exit 2" status_is 2 "$bin" -r x -i lo
+t "--port without NAME=PORT: exit 2" status_is 2 "$bin" --port 88 -r x
+t "--port with an unknown protocol: exit 2" status_is 2 "$bin" \
+    --port nosuch=88 -r x
+t "--port with a bad port: exit 2" status_is 2 "$bin" --port kerberos=0 -r x
+t "-c with a bad number: exit 2" status_is 2 "$bin" -c x -r x
+
+if [ ! -f "$kinit" ] || [ ! -f "$msgtypes" ]; then
+	skip "capture-based cases" "shared captures absent"
+	echo "1..$n"
+	exit 0
+fi
+
+"$bin" --json -r "$kinit" >"$tmp/file.json"
+t "an invalid filter: exit 2 naming the filter" sh -c \
+    "'$bin' -r '$kinit' -f 'port nonsense' 2>&1 | grep -q 'filter'; \
+     '$bin' -r '$kinit' -f 'port nonsense' 2>/dev/null; [ \$? -eq 2 ]"
+t "-r - reads standard input" sh -c \
+    "'$bin' --json -r - <'$kinit' | grep -v '\"type\":\"stats\"' >'$tmp/a'; \
+     grep -v '\"type\":\"stats\"' '$tmp/file.json' | cmp - '$tmp/a'"
+t "-c 10 stops after 10 packets" sh -c \
+    "'$bin' --json -c 10 -r '$kinit' | tail -n 1 | grep -q '\"packets\":10,'"
+t "a filter on a file keeps the file's frame numbers" sh -c \
+    "'$bin' --json -r '$kinit' 'src port 88' | head -n 1 | \
+     grep -q '\"frame\":2,'"
+t "a filter on a file drops the other packets' messages" sh -c \
+    "[ \$('$bin' --json -r '$kinit' -f 'src port 88' | \
+     grep -c '\"msg\":\"AS-REQ\"') -eq 0 ]"
+if command -v editcap >/dev/null 2>&1; then
+	editcap -F pcapng "$kinit" "$tmp/kinit.pcapng"
+	t "pcapng gives the same records as pcap" sh -c \
+	    "'$bin' --json -r '$tmp/kinit.pcapng' | grep -v '\"type\":\"stats\"' \
+	     >'$tmp/b'; grep -v '\"type\":\"stats\"' '$tmp/file.json' | \
+	     cmp - '$tmp/b'"
+else
+	skip "pcapng gives the same records as pcap" "no editcap"
+fi
+if command -v tcprewrite >/dev/null 2>&1; then
+	tcprewrite --portmap=88:61088 -i "$msgtypes" -o "$tmp/p61088.pcap"
+	want=$("$bin" --json -r "$msgtypes" | grep -c '"type":"krb"')
+	t "--port kerberos=61088 decodes a KDC on port 61088" sh -c \
+	    "[ \$('$bin' --json --port kerberos=61088 -r '$tmp/p61088.pcap' | \
+	     grep -c '\"dport\":61088') -gt 0 ] && \
+	     [ \$('$bin' --json --port kerberos=61088 -r '$tmp/p61088.pcap' | \
+	     grep -c '\"type\":\"krb\"') -eq $want ]"
+	t "the content probe finds Kerberos on port 61088 without --port" sh -c \
+	    "[ \$('$bin' --json -r '$tmp/p61088.pcap' | \
+	     grep -c '\"type\":\"krb\"') -eq $want ]"
+else
+	skip "--port kerberos=61088" "no tcprewrite"
+	skip "content probe on port 61088" "no tcprewrite"
+fi
+t "-v prints one line per message" sh -c \
+    "[ \$('$bin' -v -r '$kinit' | grep -c ' kerberos/udp ') -eq \
+     \$(grep -c '\"type\":\"krb\"' '$tmp/file.json') ]"
+t "the report counts the messages" sh -c \
+    "'$bin' -r '$kinit' | grep -q '^Kerberos: 188 messages'"
+echo "1..$n"

@@ -1,2 +1,2 @@
 #!/bin/sh
-echo "1..0 # SKIP not written yet"
+exec python3 "${top_srcdir:-$(dirname "$0")/..}/tests/json_fields.py"
