@@ -60,8 +60,10 @@ static volatile sig_atomic_t	 interrupted;
 	"(ip and ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] = 44)"
 #define BASE_FILTER	KRB_PORTS " or " TDS_ANY_PORT " or " FRAGMENTS
 
-static const char default_filter[] =
+/* "vlan" only compiles on Ethernet. */
+static const char default_filter_eth[] =
     "(" BASE_FILTER ") or (vlan and (" BASE_FILTER "))";
+static const char default_filter[] = BASE_FILTER;
 
 static void	on_signal(int);
 static void	on_packet(u_char *, const struct pcap_pkthdr *,
@@ -69,9 +71,9 @@ static void	on_packet(u_char *, const struct pcap_pkthdr *,
 static int	drop_privileges(const char *, char *, size_t);
 
 const char *
-capture_default_filter(void)
+capture_default_filter(int dlt)
 {
-	return default_filter;
+	return dlt == DLT_EN10MB ? default_filter_eth : default_filter;
 }
 
 static void
@@ -172,7 +174,7 @@ capture_open(const struct capture_opts *o, struct capture **cap_out,
 		goto out;
 	}
 	cap->filter = xstrdup(o->filter != NULL ? o->filter :
-	    cap->live ? default_filter : "");
+	    cap->live ? capture_default_filter(pcap_datalink(cap->pc)) : "");
 	if (cap->filter[0] != '\0') {
 		if (pcap_compile(cap->pc, &cap->prog, cap->filter, 1,
 		    PCAP_NETMASK_UNKNOWN) != 0) {

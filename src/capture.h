@@ -34,7 +34,7 @@ int		 capture_run(struct capture *, struct engine *, long count,
 int		 capture_interrupted(void);
 void		 capture_stats(struct capture *, struct stats *);
 void		 capture_close(struct capture *);
-const char	*capture_default_filter(void);
+const char	*capture_default_filter(int dlt);
 int		 capture_list_interfaces(FILE *, char *err, size_t errsz);
 
 #endif /* KS_CAPTURE_H */

@@ -108,6 +108,8 @@ cur_get_le64(struct cur *c)
 {
 	uint64_t lo, hi;
 
+	if (!need(c, 8))
+		return 0;
 	lo = cur_get_le32(c);
 	hi = cur_get_le32(c);
 	return hi << 32 | lo;

@@ -47,6 +47,16 @@ struct der_tlv {
  */
 int	der_read(struct cur *c, struct der_tlv *tlv);
 
+/*
+ * Like der_read, but when the contents run past the end of c (the capture
+ * ended), hands back the bytes there are as tlv->val, consumes them and
+ * returns 0. *claimed_out is the contents length the header claims: the
+ * TLV was cut when it is larger than tlv->val.len. Malformed identifier or
+ * length octets (or a header cut short) still fail.
+ */
+int	der_read_partial(struct cur *c, struct der_tlv *tlv,
+	    size_t *claimed_out);
+
 /* Reads a TLV and checks class, tag (and constructed for SEQUENCE). */
 int	der_expect(struct cur *c, uint8_t cls, uint32_t tag,
 	    struct der_tlv *tlv);

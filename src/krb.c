@@ -1,2 +1,1223 @@
-/* stub: to be written */
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * krb.c - Kerberos V5 message decoder: the fields krbscope reports, read
+ * straight off the DER with the hand-written TLV reader (no allocation).
+ * RFC 4120 section 5 (ASN.1 of KDC-REQ, KDC-REP, AP-REQ, AP-REP,
+ * KRB-SAFE, KRB-PRIV, KRB-CRED, KRB-ERROR), 5.2.7 (PA-DATA), 5.9.1
+ * (METHOD-DATA in e-data); MS-KILE 2.2.2 (KERB-ERROR-DATA in e-data).
+ *
+ * Outcomes: a message longer than the captured bytes is decoded as far
+ * as the bytes go and reported truncated; a message that contradicts its
+ * own encoding (bad TLV, wrong type, a child larger than its parent,
+ * missing required fields, trailing bytes) is reported invalid, with
+ * every field read before (or, for soft faults, around) the fault kept.
+ * Unknown fields in a SEQUENCE are skipped.
+ */
 #include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cur.h"
+#include "der.h"
+#include "krb.h"
+#include "record.h"
+#include "util.h"
+
+#define KRB_ID_SEED	0x6b72627363707431ULL	/* "krbscpt1" */
+
+/* One decoding pass over one DER encoding. */
+struct kd {
+	struct krb_msg	*m;
+	int		 cut;	/* the message is longer than the capture */
+	int		 soft;	/* first fault that did not stop decoding */
+};
+
+/* An EncryptedData as read (RFC 4120 5.2.9). */
+struct enc {
+	int		 has_etype;
+	int32_t		 etype;
+	int		 has_kvno;
+	uint32_t	 kvno;
+	const uint8_t	*cipher;	/* borrowed; NULL unless whole */
+	size_t		 cipher_len;
+};
+
+static unsigned	fbit(uint32_t);
+static int	classify(int, int);
+static void	kd_soft(struct kd *, int);
+static void	kd_end(struct kd *, const struct cur *);
+static void	kd_need(struct kd *, unsigned, unsigned);
+static int	kd_read(struct kd *, struct cur *, struct der_tlv *,
+		    size_t *);
+static int	kd_seq_next(struct kd *, struct cur *, struct cur *);
+static int	kd_seq(struct kd *, struct cur *, struct cur *);
+static int	kd_field(struct kd *, struct cur *, uint32_t *, struct cur *);
+static int	kd_i32(struct kd *, struct cur *, int32_t *);
+static int	kd_u32(struct kd *, struct cur *, uint32_t *);
+static int	kd_bits(struct kd *, struct cur *, uint32_t *);
+static int	kd_time(struct kd *, struct cur *, int64_t *);
+static int	kd_string(struct kd *, struct cur *, char *, size_t);
+static int	kd_count(struct kd *, struct cur *, int *);
+static int	kd_msg_type(struct kd *, struct cur *, int);
+static int	kd_principal(struct kd *, struct cur *, char *, size_t,
+		    int32_t *);
+static int	kd_enc(struct kd *, struct cur *, struct enc *);
+static int	kd_ticket(struct kd *, struct cur *, struct krb_ticket *);
+static int	kd_padata(struct kd *, struct cur *, struct krb_padata *,
+		    int *, int);
+static void	kd_tgs_ap_req(struct kd *, const uint8_t *, size_t, int);
+static void	kd_method_data(struct kd *, const uint8_t *, size_t);
+static int	kd_etypes(struct kd *, struct cur *);
+static int	kd_req_body(struct kd *, struct cur *);
+static int	kd_kdc_req(struct kd *, struct cur *);
+static int	kd_kdc_rep(struct kd *, struct cur *);
+static int	kd_ap_req(struct kd *, struct cur *, int);
+static int	kd_ap_rep(struct kd *, struct cur *);
+static int	kd_safe(struct kd *, struct cur *);
+static int	kd_priv(struct kd *, struct cur *);
+static int	kd_cred(struct kd *, struct cur *);
+static int	kd_e_data(struct kd *, struct cur *);
+static int	kd_error(struct kd *, struct cur *);
+static int	kd_message(struct kd *, struct cur *);
+static int	is_msg_ident(uint8_t);
+
+static unsigned
+fbit(uint32_t tag)
+{
+	return tag < 32 ? 1u << tag : 0;
+}
+
+/*
+ * A child running past its parent is a contradiction unless the capture
+ * itself ended early.
+ */
+static int
+classify(int rc, int cut)
+{
+	if (rc == 0)
+		return 0;
+	if (rc == E_TRUNC)
+		return cut ? E_TRUNC : E_INVALID;
+	return E_INVALID;
+}
+
+static void
+kd_soft(struct kd *kd, int err)
+{
+	if (kd->soft == 0 || (kd->soft == E_TRUNC && err == E_INVALID))
+		kd->soft = err;
+}
+
+/* Bytes left after the value inside an explicit tag: a contradiction. */
+static void
+kd_end(struct kd *kd, const struct cur *c)
+{
+	if (cur_left(c) > 0)
+		kd_soft(kd, E_INVALID);
+}
+
+/* Required fields of a SEQUENCE; only meaningful for whole messages. */
+static void
+kd_need(struct kd *kd, unsigned seen, unsigned required)
+{
+	if (!kd->cut && (seen & required) != required)
+		kd_soft(kd, E_INVALID);
+}
+
+/* One TLV; in a cut message a TLV running past the capture is kept. */
+static int
+kd_read(struct kd *kd, struct cur *c, struct der_tlv *t, size_t *claimed)
+{
+	size_t cl;
+	int rc;
+
+	if (kd->cut)
+		rc = der_read_partial(c, t, &cl);
+	else {
+		rc = der_read(c, t);
+		cl = t->val.len;
+	}
+	if (claimed != NULL)
+		*claimed = cl;
+	return rc;
+}
+
+/* The next TLV of c, which must be a SEQUENCE; its contents in seq. */
+static int
+kd_seq_next(struct kd *kd, struct cur *c, struct cur *seq)
+{
+	struct der_tlv t;
+	int rc;
+
+	cur_init(seq, NULL, 0);
+	if ((rc = kd_read(kd, c, &t, NULL)) != 0)
+		return rc;
+	if (t.cls != DER_UNIVERSAL || t.tag != DER_TAG_SEQUENCE ||
+	    !t.constructed)
+		return E_INVALID;
+	*seq = t.val;
+	return 0;
+}
+
+/* The SEQUENCE that makes up the whole of c. */
+static int
+kd_seq(struct kd *kd, struct cur *c, struct cur *seq)
+{
+	int rc;
+
+	if ((rc = kd_seq_next(kd, c, seq)) != 0)
+		return rc;
+	kd_end(kd, c);
+	return 0;
+}
+
+/* The next element of a SEQUENCE: an explicit context tag [n]. */
+static int
+kd_field(struct kd *kd, struct cur *seq, uint32_t *tag, struct cur *val)
+{
+	struct der_tlv t;
+	int rc;
+
+	*tag = 0;
+	cur_init(val, NULL, 0);
+	if ((rc = kd_read(kd, seq, &t, NULL)) != 0)
+		return rc;
+	if (t.cls != DER_CONTEXT || !t.constructed)
+		return E_INVALID;
+	*tag = t.tag;
+	*val = t.val;
+	return 0;
+}
+
+static int
+kd_i32(struct kd *kd, struct cur *v, int32_t *out)
+{
+	int64_t x;
+	int rc;
+
+	if ((rc = der_get_int(v, &x)) != 0)
+		return rc;
+	if (x < INT32_MIN || x > INT32_MAX)
+		return E_INVALID;
+	*out = (int32_t)x;
+	kd_end(kd, v);
+	return 0;
+}
+
+static int
+kd_u32(struct kd *kd, struct cur *v, uint32_t *out)
+{
+	int rc;
+
+	if ((rc = der_get_uint32(v, out)) != 0)
+		return rc;
+	kd_end(kd, v);
+	return 0;
+}
+
+static int
+kd_bits(struct kd *kd, struct cur *v, uint32_t *out)
+{
+	int rc;
+
+	if ((rc = der_get_bits32(v, out)) != 0)
+		return rc;
+	kd_end(kd, v);
+	return 0;
+}
+
+static int
+kd_time(struct kd *kd, struct cur *v, int64_t *out)
+{
+	int rc;
+
+	if ((rc = der_get_time(v, out)) != 0)
+		return rc;
+	kd_end(kd, v);
+	return 0;
+}
+
+/* KerberosString / Realm, as printable text. */
+static int
+kd_string(struct kd *kd, struct cur *v, char *dst, size_t dstsz)
+{
+	const uint8_t *p;
+	size_t n;
+	int rc;
+
+	if ((rc = der_get_string(v, &p, &n)) != 0)
+		return rc;
+	str_printable(dst, dstsz, p, n);
+	kd_end(kd, v);
+	return 0;
+}
+
+/* Elements of the SEQUENCE OF that makes up v. */
+static int
+kd_count(struct kd *kd, struct cur *v, int *n)
+{
+	struct der_tlv t;
+	struct cur list;
+	int rc;
+
+	*n = 0;
+	if ((rc = kd_seq(kd, v, &list)) != 0)
+		return rc;
+	while (cur_left(&list) > 0) {
+		if ((rc = kd_read(kd, &list, &t, NULL)) != 0)
+			return rc;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* msg-type must repeat the APPLICATION tag. */
+static int
+kd_msg_type(struct kd *kd, struct cur *v, int expect)
+{
+	int32_t t;
+	int rc;
+
+	if ((rc = kd_i32(kd, v, &t)) != 0)
+		return rc;
+	if (t != expect)
+		kd_soft(kd, E_INVALID);
+	return 0;
+}
+
+/* PrincipalName (RFC 4120 5.2.2): components joined by '/'. */
+static int
+kd_principal(struct kd *kd, struct cur *v, char *dst, size_t dstsz,
+    int32_t *type)
+{
+	char part[KRB_NAME_MAX];
+	struct cur seq, f, names;
+	const uint8_t *p;
+	size_t n;
+	uint32_t tag;
+	unsigned seen;
+	int rc, i;
+
+	dst[0] = '\0';
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			rc = kd_i32(kd, &f, type);
+			break;
+		case 1:
+			if ((rc = kd_seq(kd, &f, &names)) != 0)
+				break;
+			dst[0] = '\0';
+			for (i = 0; cur_left(&names) > 0; i++) {
+				if ((rc = der_get_string(&names, &p, &n)) != 0)
+					break;
+				str_printable(part, sizeof(part), p, n);
+				if (i > 0)
+					str_append(dst, dstsz, "/");
+				str_append(dst, dstsz, part);
+			}
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(1));
+	return 0;
+}
+
+/* EncryptedData (RFC 4120 5.2.9). */
+static int
+kd_enc(struct kd *kd, struct cur *v, struct enc *e)
+{
+	struct cur seq, f;
+	const uint8_t *p;
+	size_t n;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			if ((rc = kd_i32(kd, &f, &e->etype)) == 0)
+				e->has_etype = 1;
+			break;
+		case 1:
+			if ((rc = kd_u32(kd, &f, &e->kvno)) == 0)
+				e->has_kvno = 1;
+			break;
+		case 2:
+			if ((rc = der_get_octets(&f, &p, &n)) == 0) {
+				e->cipher = p;
+				e->cipher_len = n;
+				kd_end(kd, &f);
+			}
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(2));
+	return 0;
+}
+
+/* Ticket ::= [APPLICATION 1] SEQUENCE (RFC 4120 5.3), the next TLV of v. */
+static int
+kd_ticket(struct kd *kd, struct cur *v, struct krb_ticket *t)
+{
+	struct der_tlv app;
+	struct cur seq, f;
+	struct enc e;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	seen = 0;
+	if ((rc = kd_read(kd, v, &app, NULL)) != 0)
+		return rc;
+	if (app.cls != DER_APPLICATION || app.tag != 1 || !app.constructed)
+		return E_INVALID;
+	t->present = 1;
+	if ((rc = kd_seq(kd, &app.val, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			rc = kd_i32(kd, &f, &t->tkt_vno);
+			break;
+		case 1:
+			rc = kd_string(kd, &f, t->realm, sizeof(t->realm));
+			break;
+		case 2:
+			rc = kd_principal(kd, &f, t->sname, sizeof(t->sname),
+			    &t->sname_type);
+			break;
+		case 3:
+			rc = kd_enc(kd, &f, &e);
+			t->etype = e.etype;
+			t->has_kvno = e.has_kvno;
+			t->kvno = e.kvno;
+			if (e.cipher != NULL) {
+				t->cipher_len = e.cipher_len > UINT32_MAX ?
+				    UINT32_MAX : (uint32_t)e.cipher_len;
+				krb_ticket_id(e.cipher, e.cipher_len, t->id);
+			}
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(2) | fbit(3));
+	return 0;
+}
+
+/*
+ * SEQUENCE OF PA-DATA (RFC 4120 5.2.7) making up v; up to max entries
+ * into out. In a TGS-REQ (tgs set) the PA-TGS-REQ value is an AP-REQ
+ * whose ticket is the TGT presented: it goes into kd->m->ticket.
+ */
+static int
+kd_padata(struct kd *kd, struct cur *v, struct krb_padata *out, int *n_out,
+    int tgs)
+{
+	struct der_tlv t;
+	struct cur list, seq, f;
+	size_t claimed;
+	uint32_t tag;
+	unsigned seen;
+	int32_t type;
+	int rc, idx;
+
+	if ((rc = kd_seq(kd, v, &list)) != 0)
+		return rc;
+	while (cur_left(&list) > 0) {
+		if ((rc = kd_seq_next(kd, &list, &seq)) != 0)
+			return rc;
+		seen = 0;
+		idx = -1;
+		type = 0;
+		while (cur_left(&seq) > 0) {
+			if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+				return rc;
+			seen |= fbit(tag);
+			switch (tag) {
+			case 1:
+				if ((rc = kd_i32(kd, &f, &type)) != 0)
+					break;
+				if (idx < 0 && *n_out < KRB_MAX_PADATA) {
+					idx = (*n_out)++;
+					out[idx].type = type;
+					out[idx].len = 0;
+				}
+				break;
+			case 2:
+				if ((rc = kd_read(kd, &f, &t, &claimed)) != 0)
+					break;
+				if (t.cls != DER_UNIVERSAL || t.constructed ||
+				    t.tag != DER_TAG_OCTET_STRING) {
+					rc = E_INVALID;
+					break;
+				}
+				kd_end(kd, &f);
+				if (idx >= 0)
+					out[idx].len = claimed > UINT32_MAX ?
+					    UINT32_MAX : (uint32_t)claimed;
+				if (tgs && type == 1 && !kd->m->ticket.present)
+					kd_tgs_ap_req(kd, t.val.p, t.val.len,
+					    claimed > t.val.len);
+				break;
+			default:
+				break;
+			}
+			if (rc != 0)
+				return rc;
+		}
+		kd_need(kd, seen, fbit(1) | fbit(2));
+	}
+	return 0;
+}
+
+/*
+ * The AP-REQ inside a PA-TGS-REQ: a separate DER encoding, so its
+ * nesting depth starts again at 0. Its faults make the message invalid
+ * (or truncated) but do not stop the decoding of the rest.
+ */
+static void
+kd_tgs_ap_req(struct kd *kd, const uint8_t *p, size_t len, int cut)
+{
+	struct der_tlv app;
+	struct kd sub;
+	struct cur c;
+	int rc;
+
+	sub.m = kd->m;
+	sub.cut = cut;
+	sub.soft = 0;
+	cur_init(&c, p, len);
+	if ((rc = kd_read(&sub, &c, &app, NULL)) != 0)
+		goto out;
+	if (app.cls != DER_APPLICATION || app.tag != KRB_AP_REQ ||
+	    !app.constructed) {
+		rc = E_INVALID;
+		goto out;
+	}
+	kd_end(&sub, &c);
+	rc = kd_ap_req(&sub, &app.val, 1);
+out:
+	if ((rc = classify(rc, cut)) != 0)
+		kd_soft(kd, rc);
+	if ((rc = classify(sub.soft, cut)) != 0)
+		kd_soft(kd, rc);
+}
+
+/*
+ * e-data holding METHOD-DATA (RFC 4120 5.9.1): taken only when the whole
+ * e-data is a clean SEQUENCE OF PA-DATA. Anything else (KERB-ERROR-DATA,
+ * TYPED-DATA) is left alone.
+ */
+static void
+kd_method_data(struct kd *kd, const uint8_t *p, size_t len)
+{
+	struct krb_padata pa[KRB_MAX_PADATA];
+	struct kd sub;
+	struct cur c;
+	int n;
+
+	sub.m = kd->m;
+	sub.cut = 0;
+	sub.soft = 0;
+	n = 0;
+	cur_init(&c, p, len);
+	if (kd_padata(&sub, &c, pa, &n, 0) != 0 || sub.soft != 0 || n == 0)
+		return;
+	memcpy(kd->m->padata, pa, (size_t)n * sizeof(pa[0]));
+	kd->m->n_padata = n;
+}
+
+static int
+kd_etypes(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct cur list;
+	int64_t et;
+	int rc;
+
+	m->n_etypes = 0;
+	if ((rc = kd_seq(kd, v, &list)) != 0)
+		return rc;
+	while (cur_left(&list) > 0) {
+		if ((rc = der_get_int(&list, &et)) != 0)
+			return rc;
+		if (et < INT32_MIN || et > INT32_MAX)
+			return E_INVALID;
+		if (m->n_etypes < KRB_MAX_ETYPES)
+			m->etypes[m->n_etypes++] = (int32_t)et;
+	}
+	return 0;
+}
+
+/* KDC-REQ-BODY (RFC 4120 5.4.1). */
+static int
+kd_req_body(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct cur seq, f;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			if ((rc = kd_bits(kd, &f, &m->kdc_options)) == 0)
+				m->has_kdc_options = 1;
+			break;
+		case 1:
+			rc = kd_principal(kd, &f, m->cname, sizeof(m->cname),
+			    &m->cname_type);
+			break;
+		case 2:
+			rc = kd_string(kd, &f, m->realm, sizeof(m->realm));
+			break;
+		case 3:
+			rc = kd_principal(kd, &f, m->sname, sizeof(m->sname),
+			    &m->sname_type);
+			break;
+		case 4:
+			if ((rc = kd_time(kd, &f, &m->from)) == 0)
+				m->has_from = 1;
+			break;
+		case 5:
+			if ((rc = kd_time(kd, &f, &m->till)) == 0)
+				m->has_till = 1;
+			break;
+		case 6:
+			if ((rc = kd_time(kd, &f, &m->rtime)) == 0)
+				m->has_rtime = 1;
+			break;
+		case 7:
+			if ((rc = kd_u32(kd, &f, &m->nonce)) == 0)
+				m->has_nonce = 1;
+			break;
+		case 8:
+			rc = kd_etypes(kd, &f);
+			break;
+		case 9:
+			rc = kd_count(kd, &f, &m->n_addresses);
+			break;
+		case 11:
+			rc = kd_count(kd, &f, &m->n_additional_tickets);
+			break;
+		default:	/* [10] enc-authorization-data, unknown */
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	/* till is required by RFC 4120 but omitted by PacketCable */
+	kd_need(kd, seen, fbit(0) | fbit(2) | fbit(7) | fbit(8));
+	return 0;
+}
+
+/* AS-REQ / TGS-REQ: KDC-REQ (RFC 4120 5.4.1). */
+static int
+kd_kdc_req(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct cur seq, f;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 1:
+			rc = kd_i32(kd, &f, &m->pvno);
+			break;
+		case 2:
+			rc = kd_msg_type(kd, &f, m->msg_type);
+			break;
+		case 3:
+			rc = kd_padata(kd, &f, m->padata, &m->n_padata,
+			    m->msg_type == KRB_TGS_REQ);
+			break;
+		case 4:
+			rc = kd_req_body(kd, &f);
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(1) | fbit(2) | fbit(4));
+	return 0;
+}
+
+/* AS-REP / TGS-REP: KDC-REP (RFC 4120 5.4.2). */
+static int
+kd_kdc_rep(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct cur seq, f;
+	struct enc e;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			rc = kd_i32(kd, &f, &m->pvno);
+			break;
+		case 1:
+			rc = kd_msg_type(kd, &f, m->msg_type);
+			break;
+		case 2:
+			rc = kd_padata(kd, &f, m->padata, &m->n_padata, 0);
+			break;
+		case 3:
+			rc = kd_string(kd, &f, m->crealm, sizeof(m->crealm));
+			break;
+		case 4:
+			rc = kd_principal(kd, &f, m->cname, sizeof(m->cname),
+			    &m->cname_type);
+			break;
+		case 5:
+			if ((rc = kd_ticket(kd, &f, &m->ticket)) == 0)
+				kd_end(kd, &f);
+			break;
+		case 6:
+			rc = kd_enc(kd, &f, &e);
+			m->has_enc_part = e.has_etype;
+			m->enc_etype = e.etype;
+			m->has_enc_kvno = e.has_kvno;
+			m->enc_kvno = e.kvno;
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(3) | fbit(4) | fbit(5) |
+	    fbit(6));
+	return 0;
+}
+
+/*
+ * AP-REQ (RFC 4120 5.5.1). Embedded (the PA-TGS-REQ of a TGS-REQ): only
+ * the ticket is kept, in m->ticket.
+ */
+static int
+kd_ap_req(struct kd *kd, struct cur *v, int embedded)
+{
+	struct krb_msg *m = kd->m;
+	struct cur seq, f;
+	struct enc e;
+	uint32_t tag, opts;
+	unsigned seen;
+	int32_t pvno;
+	int rc;
+
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			if ((rc = kd_i32(kd, &f, &pvno)) == 0 && !embedded)
+				m->pvno = pvno;
+			break;
+		case 1:
+			rc = kd_msg_type(kd, &f, KRB_AP_REQ);
+			break;
+		case 2:
+			if ((rc = kd_bits(kd, &f, &opts)) == 0 && !embedded) {
+				m->has_ap_options = 1;
+				m->ap_options = opts;
+			}
+			break;
+		case 3:
+			if ((rc = kd_ticket(kd, &f, &m->ticket)) == 0)
+				kd_end(kd, &f);
+			break;
+		case 4:
+			rc = kd_enc(kd, &f, &e);
+			if (!embedded) {
+				m->has_enc_part = e.has_etype;
+				m->enc_etype = e.etype;
+				m->has_enc_kvno = e.has_kvno;
+				m->enc_kvno = e.kvno;
+			}
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(2) | fbit(3) | fbit(4));
+	return 0;
+}
+
+/* AP-REP (RFC 4120 5.5.2). */
+static int
+kd_ap_rep(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct cur seq, f;
+	struct enc e;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			rc = kd_i32(kd, &f, &m->pvno);
+			break;
+		case 1:
+			rc = kd_msg_type(kd, &f, m->msg_type);
+			break;
+		case 2:
+			rc = kd_enc(kd, &f, &e);
+			m->has_enc_part = e.has_etype;
+			m->enc_etype = e.etype;
+			m->has_enc_kvno = e.has_kvno;
+			m->enc_kvno = e.kvno;
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(2));
+	return 0;
+}
+
+/* KRB-SAFE (RFC 4120 5.6.1): safe-body and cksum are not reported. */
+static int
+kd_safe(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct cur seq, f;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			rc = kd_i32(kd, &f, &m->pvno);
+			break;
+		case 1:
+			rc = kd_msg_type(kd, &f, m->msg_type);
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(2) | fbit(3));
+	return 0;
+}
+
+/* KRB-PRIV (RFC 4120 5.7.1): enc-part is [3]. */
+static int
+kd_priv(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct cur seq, f;
+	struct enc e;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			rc = kd_i32(kd, &f, &m->pvno);
+			break;
+		case 1:
+			rc = kd_msg_type(kd, &f, m->msg_type);
+			break;
+		case 3:
+			rc = kd_enc(kd, &f, &e);
+			m->has_enc_part = e.has_etype;
+			m->enc_etype = e.etype;
+			m->has_enc_kvno = e.has_kvno;
+			m->enc_kvno = e.kvno;
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(3));
+	return 0;
+}
+
+/* KRB-CRED (RFC 4120 5.8.1): the first ticket goes into m->ticket. */
+static int
+kd_cred(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct krb_ticket other;
+	struct cur seq, f, list;
+	struct enc e;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			rc = kd_i32(kd, &f, &m->pvno);
+			break;
+		case 1:
+			rc = kd_msg_type(kd, &f, m->msg_type);
+			break;
+		case 2:
+			if ((rc = kd_seq(kd, &f, &list)) != 0)
+				break;
+			while (rc == 0 && cur_left(&list) > 0)
+				rc = kd_ticket(kd, &list, m->ticket.present ?
+				    &other : &m->ticket);
+			break;
+		case 3:
+			rc = kd_enc(kd, &f, &e);
+			m->has_enc_part = e.has_etype;
+			m->enc_etype = e.etype;
+			m->has_enc_kvno = e.has_kvno;
+			m->enc_kvno = e.kvno;
+			break;
+		default:
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(2) | fbit(3));
+	return 0;
+}
+
+/*
+ * KRB-ERROR e-data [12]: an OCTET STRING. Some encoders put the
+ * METHOD-DATA SEQUENCE there without the OCTET STRING: reported, and
+ * marked invalid.
+ */
+static int
+kd_e_data(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct der_tlv t;
+	const uint8_t *start;
+	size_t claimed, total;
+	int rc;
+
+	start = v->p;
+	if ((rc = kd_read(kd, v, &t, &claimed)) != 0)
+		return rc;
+	if (t.cls != DER_UNIVERSAL)
+		return E_INVALID;
+	if (t.tag == DER_TAG_OCTET_STRING && !t.constructed) {
+		m->has_e_data = 1;
+		m->e_data_len = claimed > UINT32_MAX ? UINT32_MAX :
+		    (uint32_t)claimed;
+		kd_end(kd, v);
+		if (claimed == t.val.len)
+			kd_method_data(kd, t.val.p, t.val.len);
+		return 0;
+	}
+	if (t.tag == DER_TAG_SEQUENCE && t.constructed) {
+		kd_soft(kd, E_INVALID);
+		total = t.hdr_len + claimed;
+		m->has_e_data = 1;
+		m->e_data_len = total > UINT32_MAX ? UINT32_MAX :
+		    (uint32_t)total;
+		kd_end(kd, v);
+		if (claimed == t.val.len)
+			kd_method_data(kd, start, t.hdr_len + t.val.len);
+		return 0;
+	}
+	return E_INVALID;
+}
+
+/* KRB-ERROR (RFC 4120 5.9.1). */
+static int
+kd_error(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct cur seq, f;
+	uint32_t tag;
+	unsigned seen;
+	int rc;
+
+	seen = 0;
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			return rc;
+		seen |= fbit(tag);
+		switch (tag) {
+		case 0:
+			rc = kd_i32(kd, &f, &m->pvno);
+			break;
+		case 1:
+			rc = kd_msg_type(kd, &f, m->msg_type);
+			break;
+		case 2:
+			if ((rc = kd_time(kd, &f, &m->ctime)) == 0)
+				m->has_ctime = 1;
+			break;
+		case 3:
+			rc = kd_i32(kd, &f, &m->cusec);
+			break;
+		case 4:
+			if ((rc = kd_time(kd, &f, &m->stime)) == 0)
+				m->has_stime = 1;
+			break;
+		case 5:
+			rc = kd_i32(kd, &f, &m->susec);
+			break;
+		case 6:
+			if ((rc = kd_i32(kd, &f, &m->error_code)) == 0)
+				m->has_error = 1;
+			break;
+		case 7:
+			rc = kd_string(kd, &f, m->crealm, sizeof(m->crealm));
+			break;
+		case 8:
+			rc = kd_principal(kd, &f, m->cname, sizeof(m->cname),
+			    &m->cname_type);
+			break;
+		case 9:
+			rc = kd_string(kd, &f, m->realm, sizeof(m->realm));
+			break;
+		case 10:
+			rc = kd_principal(kd, &f, m->sname, sizeof(m->sname),
+			    &m->sname_type);
+			break;
+		case 11:
+			if ((rc = kd_string(kd, &f, m->e_text,
+			    sizeof(m->e_text))) == 0)
+				m->has_e_text = 1;
+			break;
+		case 12:
+			rc = kd_e_data(kd, &f);
+			break;
+		default:	/* [13] e-checksum (PacketCable), unknown */
+			break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(4) | fbit(5) | fbit(6) |
+	    fbit(9) | fbit(10));
+	return 0;
+}
+
+static int
+kd_message(struct kd *kd, struct cur *c)
+{
+	struct der_tlv app;
+	size_t claimed;
+	int rc;
+
+	if ((rc = der_read_partial(c, &app, &claimed)) != 0) {
+		if (rc == E_TRUNC)
+			kd->cut = 1;	/* not even the header */
+		return rc;
+	}
+	kd->cut = claimed > app.val.len;
+	if (app.cls != DER_APPLICATION || !app.constructed)
+		return E_INVALID;
+	if (cur_left(c) > 0)
+		kd_soft(kd, E_INVALID);		/* bytes after the message */
+	switch (app.tag) {
+	case KRB_AS_REQ:
+	case KRB_TGS_REQ:
+		kd->m->msg_type = (int)app.tag;
+		return kd_kdc_req(kd, &app.val);
+	case KRB_AS_REP:
+	case KRB_TGS_REP:
+		kd->m->msg_type = (int)app.tag;
+		return kd_kdc_rep(kd, &app.val);
+	case KRB_AP_REQ:
+		kd->m->msg_type = (int)app.tag;
+		return kd_ap_req(kd, &app.val, 0);
+	case KRB_AP_REP:
+		kd->m->msg_type = (int)app.tag;
+		return kd_ap_rep(kd, &app.val);
+	case KRB_SAFE:
+		kd->m->msg_type = (int)app.tag;
+		return kd_safe(kd, &app.val);
+	case KRB_PRIV:
+		kd->m->msg_type = (int)app.tag;
+		return kd_priv(kd, &app.val);
+	case KRB_CRED:
+		kd->m->msg_type = (int)app.tag;
+		return kd_cred(kd, &app.val);
+	case KRB_ERROR:
+		kd->m->msg_type = (int)app.tag;
+		return kd_error(kd, &app.val);
+	default:
+		return E_INVALID;
+	}
+}
+
+int
+krb_decode(const uint8_t *p, size_t len, struct krb_msg *out)
+{
+	struct kd kd;
+	struct cur c;
+	int rc, soft;
+
+	memset(out, 0, sizeof(*out));
+	kd.m = out;
+	kd.cut = 0;
+	kd.soft = 0;
+	cur_init(&c, p, len);
+	rc = kd_message(&kd, &c);
+	rc = classify(rc, kd.cut);
+	soft = classify(kd.soft, kd.cut);
+	/* a contradiction outweighs running out of bytes */
+	if (soft == E_INVALID)
+		rc = E_INVALID;
+	if (rc == 0 && (kd.cut || soft == E_TRUNC))
+		rc = E_TRUNC;
+	out->status = rc == 0 ? KRB_OK :
+	    rc == E_TRUNC ? KRB_TRUNCATED : KRB_INVALID;
+	return rc;
+}
+
+/* APPLICATION, constructed, low tag number of a Kerberos message. */
+static int
+is_msg_ident(uint8_t b)
+{
+	switch (b) {
+	case 0x60 | KRB_AS_REQ:
+	case 0x60 | KRB_AS_REP:
+	case 0x60 | KRB_TGS_REQ:
+	case 0x60 | KRB_TGS_REP:
+	case 0x60 | KRB_AP_REQ:
+	case 0x60 | KRB_AP_REP:
+	case 0x60 | KRB_SAFE:
+	case 0x60 | KRB_PRIV:
+	case 0x60 | KRB_CRED:
+	case 0x60 | KRB_ERROR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+krb_probe(const uint8_t *p, size_t len, int partial)
+{
+	struct der_tlv app, seq;
+	struct cur c;
+	size_t claimed, inner, total;
+	int rc;
+
+	cur_init(&c, p, len);
+	if (cur_left(&c) < 2 || !is_msg_ident(cur_peek_u8(&c, 0)))
+		return 0;
+	if (der_read_partial(&c, &app, &claimed) != 0)
+		return 0;
+	total = app.hdr_len + claimed;
+	if (partial ? total < len : total != len)
+		return 0;
+	if (cur_left(&app.val) == 0 ||
+	    cur_peek_u8(&app.val, 0) != (0x20 | DER_TAG_SEQUENCE))
+		return 0;
+	rc = der_read_partial(&app.val, &seq, &inner);
+	if (rc == E_TRUNC)		/* inner length octets not here yet */
+		return partial && app.val.len < claimed;
+	if (rc != 0)
+		return 0;
+	return seq.hdr_len + inner == claimed;
+}
+
+void
+krb_ticket_id(const uint8_t *p, size_t len, uint8_t id_out[KRB_ID_LEN])
+{
+	hash128(p, len, KRB_ID_SEED, id_out);
+}

@@ -68,6 +68,8 @@ usage(FILE *fp)
 "  --json         NDJSON records on standard output\n"
 "  --port NAME=PORT  also decode protocol NAME on PORT (kerberos)\n"
 "  -D             list the interfaces that can be captured on\n"
+"  -h, --help     this summary\n"
+"  --version      the version\n"
 "\n"
 "Exit status: 0 success, 2 usage or input error.\n");
 }

@@ -404,13 +404,36 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 
 /* ---- one line per message (-v) ---------------------------------------- */
 
+/*
+ * name@REALM as MIT's krb5_unparse_name writes it: an '@' inside the name
+ * (an enterprise name such as user@upn.suffix) is escaped as "\@".
+ */
+static void
+fmt_princ(char *dst, size_t dstsz, const char *name, const char *realm)
+{
+	size_t o;
+
+	for (o = 0; *name != '\0' && o + 3 < dstsz; name++) {
+		if (*name == '@')
+			dst[o++] = '\\';
+		dst[o++] = *name;
+	}
+	dst[o] = '\0';
+	if (realm[0] != '\0') {
+		str_append(dst, dstsz, "@");
+		str_append(dst, dstsz, realm);
+	}
+}
+
 static void
 line_princ(FILE *fp, const char *label, const char *name, const char *realm)
 {
+	char p[2 * KRB_NAME_MAX + KRB_REALM_MAX];
+
 	if (name[0] == '\0' && realm[0] == '\0')
 		return;
-	fprintf(fp, " %s %s%s%s", label, name, realm[0] != '\0' ? "@" : "",
-	    realm);
+	fmt_princ(p, sizeof(p), name, realm);
+	fprintf(fp, " %s %s", label, p);
 }
 
 static void
@@ -459,7 +482,9 @@ line_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 	if (m->has_error)
 		fprintf(fp, " %s (%" PRId32 ")", err_str(m->error_code, buf,
 		    sizeof(buf)), m->error_code);
-	line_princ(fp, "cname", m->cname, m->crealm);
+	/* a request's client is in the body's realm */
+	line_princ(fp, "cname", m->cname, m->crealm[0] != '\0' ? m->crealm :
+	    m->msg_type == KRB_AS_REQ ? m->realm : "");
 	line_princ(fp, "sname", m->sname, m->realm);
 	if (m->ticket.present) {
 		fprintf(fp, " %s %s@%s %s", m->msg_type == KRB_TGS_REQ ?
@@ -548,8 +573,7 @@ client_princ(struct client *c, const char *name, const char *realm)
 
 	if (name[0] == '\0')
 		return;
-	snprintf(p, sizeof(p), "%s%s%s", name, realm[0] != '\0' ? "@" : "",
-	    realm);
+	fmt_princ(p, sizeof(p), name, realm);
 	for (i = 0; i < c->n_princ; i++)
 		if (strcmp(c->princ[i], p) == 0)
 			return;

@@ -100,7 +100,7 @@ else
 	skip "content probe on port 61088" "no tcprewrite"
 fi
 t "-v prints one line per message" sh -c \
-    "[ \$('$bin' -v -r '$kinit' | grep -c ' kerberos/udp ') -eq \
+    "[ \$('$bin' -v -r '$kinit' | grep -c ' kerberos/\(udp\|tcp\) ') -eq \
      \$(grep -c '\"type\":\"krb\"' '$tmp/file.json') ]"
 t "the report counts the messages" sh -c \
     "'$bin' -r '$kinit' | grep -q '^Kerberos: 188 messages'"

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+# krbscope - every project capture's NAME.expect lists the Kerberos messages
+# Wireshark sees in it (one line each: frame msg_type error_code cname sname,
+# "-" when absent; for AS-REP/TGS-REP the sname is the issued ticket's).
+# krbscope must report exactly those messages, in order. Prints TAP.
+import glob
+import json
+import os
+import subprocess
+
+top_srcdir = os.environ.get("top_srcdir") or os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))
+top_builddir = os.environ.get("top_builddir") or top_srcdir
+krbscope = os.path.join(top_builddir, "krbscope")
+
+
+def expected(path):
+    rows = []
+    for line in open(path):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            rows.append(tuple(line.split()))
+    return rows
+
+
+def seen(pcap):
+    out = subprocess.run([krbscope, "--json", "-r", pcap],
+                         stdout=subprocess.PIPE, check=False).stdout
+    rows = []
+    for line in out.decode().splitlines():
+        r = json.loads(line)
+        if r["type"] != "krb" or r["carrier"] != "kerberos":
+            continue
+        sname = r.get("sname")
+        if r["msg_type"] in (11, 13) and "ticket" in r:
+            sname = r["ticket"]["sname"]
+        rows.append((str(r["frame"]), str(r["msg_type"]),
+                     str(r.get("error_code", "-")), r.get("cname") or "-",
+                     sname or "-"))
+    return rows
+
+
+n = 0
+for exp in sorted(glob.glob(os.path.join(top_srcdir, "captures", "*.expect"))):
+    pcap = exp[:-len(".expect")] + ".pcap"
+    name = os.path.basename(pcap)
+    n += 1
+    want, got = expected(exp), seen(pcap)
+    if want == got:
+        print("ok %d - %s: %d messages as expected" % (n, name, len(want)))
+        continue
+    print("not ok %d - %s: messages as expected" % (n, name))
+    for w in want:
+        if w not in got:
+            print("#   missing: %s" % " ".join(w))
+    for g in got:
+        if g not in want:
+            print("#   unexpected: %s" % " ".join(g))
+if n == 0:
+    print("1..0 # SKIP no project captures")
+else:
+    print("1..%d" % n)
