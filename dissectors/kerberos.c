@@ -21,8 +21,8 @@
 #include "record.h"
 #include "util.h"
 
-#define KRB_TCP_MAX	(256 * 1024)	/* record limit without an engine */
-#define KRB_MARK_RSVD	0x80000000u	/* reserved high bit of the mark */
+#define KRB_TCP_MAX	(256 * 1024)	/* record cap, no engine */
+#define KRB_MARK_RSVD	0x80000000u	/* reserved bit of the mark */
 
 struct krb_dir {
 	int		 resync;	/* looking for a record boundary */

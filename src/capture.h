@@ -15,7 +15,7 @@
 struct capture_opts {
 	const char	*file;		/* -r, "-" for stdin */
 	const char	*iface;		/* -i */
-	const char	*filter;	/* -f or trailing words; NULL: default */
+	const char	*filter;	/* -f or trailing words, or NULL */
 	int		 snaplen;	/* -s, 0: 262144 */
 	int		 bufsize_kib;	/* -B, 0: libpcap's default */
 	int		 no_promisc;	/* -p */

@@ -10,64 +10,12 @@
 
 #include "cur.h"
 
-static int	need(struct cur *, size_t);
-
-void
-cur_init(struct cur *c, const void *p, size_t len)
-{
-	c->p = p;
-	c->len = p != NULL ? len : 0;
-	c->err = 0;
-	c->depth = 0;
-}
-
-void
-cur_fail(struct cur *c, int err)
-{
-	if (c->err == 0)
-		c->err = err;
-}
-
-static int
-need(struct cur *c, size_t n)
-{
-	if (c->err == 0 && c->len < n)
-		c->err = E_TRUNC;
-	return c->err == 0;
-}
-
-uint8_t
-cur_get_u8(struct cur *c)
-{
-	uint8_t v;
-
-	if (!need(c, 1))
-		return 0;
-	v = c->p[0];
-	c->p++;
-	c->len--;
-	return v;
-}
-
-uint16_t
-cur_get_be16(struct cur *c)
-{
-	uint16_t v;
-
-	if (!need(c, 2))
-		return 0;
-	v = (uint16_t)(c->p[0] << 8 | c->p[1]);
-	c->p += 2;
-	c->len -= 2;
-	return v;
-}
-
 uint32_t
 cur_get_be32(struct cur *c)
 {
 	uint32_t v;
 
-	if (!need(c, 4))
+	if (!cur_need(c, 4))
 		return 0;
 	v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 |
 	    (uint32_t)c->p[2] << 8 | c->p[3];
@@ -81,7 +29,7 @@ cur_get_le16(struct cur *c)
 {
 	uint16_t v;
 
-	if (!need(c, 2))
+	if (!cur_need(c, 2))
 		return 0;
 	v = (uint16_t)(c->p[1] << 8 | c->p[0]);
 	c->p += 2;
@@ -94,7 +42,7 @@ cur_get_le32(struct cur *c)
 {
 	uint32_t v;
 
-	if (!need(c, 4))
+	if (!cur_need(c, 4))
 		return 0;
 	v = (uint32_t)c->p[3] << 24 | (uint32_t)c->p[2] << 16 |
 	    (uint32_t)c->p[1] << 8 | c->p[0];
@@ -108,31 +56,11 @@ cur_get_le64(struct cur *c)
 {
 	uint64_t lo, hi;
 
-	if (!need(c, 8))
+	if (!cur_need(c, 8))
 		return 0;
 	lo = cur_get_le32(c);
 	hi = cur_get_le32(c);
 	return hi << 32 | lo;
-}
-
-/* Returns a pointer to the next n bytes and steps over them, or NULL. */
-const uint8_t *
-cur_get_bytes(struct cur *c, size_t n)
-{
-	const uint8_t *p;
-
-	if (!need(c, n))
-		return NULL;
-	p = c->p;
-	c->p += n;
-	c->len -= n;
-	return p;
-}
-
-void
-cur_skip(struct cur *c, size_t n)
-{
-	(void)cur_get_bytes(c, n);
 }
 
 /*

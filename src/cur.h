@@ -24,19 +24,89 @@ struct cur {
 	unsigned	 depth;	/* DER nesting depth of this cursor */
 };
 
-void		 cur_init(struct cur *, const void *, size_t);
-void		 cur_fail(struct cur *, int);
-uint8_t		 cur_get_u8(struct cur *);
-uint16_t	 cur_get_be16(struct cur *);
 uint32_t	 cur_get_be32(struct cur *);
 uint16_t	 cur_get_le16(struct cur *);
 uint32_t	 cur_get_le32(struct cur *);
 uint64_t	 cur_get_le64(struct cur *);
-const uint8_t	*cur_get_bytes(struct cur *, size_t);
-void		 cur_skip(struct cur *, size_t);
 int		 cur_sub(struct cur *, size_t, struct cur *);
 uint8_t		 cur_peek_u8(const struct cur *, size_t);
 const char	*cur_strerror(int);
+
+/*
+ * The readers on the hot path are inline: every packet byte goes through
+ * them, and a call per byte costs more than the read.
+ */
+
+static inline void
+cur_init(struct cur *c, const void *p, size_t len)
+{
+	c->p = p;
+	c->len = p != NULL ? len : 0;
+	c->err = 0;
+	c->depth = 0;
+}
+
+static inline void
+cur_fail(struct cur *c, int err)
+{
+	if (c->err == 0)
+		c->err = err;
+}
+
+/* 1 if n more bytes can be read; else sets E_TRUNC (sticky). */
+static inline int
+cur_need(struct cur *c, size_t n)
+{
+	if (c->err == 0 && c->len < n)
+		c->err = E_TRUNC;
+	return c->err == 0;
+}
+
+static inline uint8_t
+cur_get_u8(struct cur *c)
+{
+	uint8_t v;
+
+	if (!cur_need(c, 1))
+		return 0;
+	v = c->p[0];
+	c->p++;
+	c->len--;
+	return v;
+}
+
+static inline uint16_t
+cur_get_be16(struct cur *c)
+{
+	uint16_t v;
+
+	if (!cur_need(c, 2))
+		return 0;
+	v = (uint16_t)(c->p[0] << 8 | c->p[1]);
+	c->p += 2;
+	c->len -= 2;
+	return v;
+}
+
+/* Returns a pointer to the next n bytes and steps over them, or NULL. */
+static inline const uint8_t *
+cur_get_bytes(struct cur *c, size_t n)
+{
+	const uint8_t *p;
+
+	if (!cur_need(c, n))
+		return NULL;
+	p = c->p;
+	c->p += n;
+	c->len -= n;
+	return p;
+}
+
+static inline void
+cur_skip(struct cur *c, size_t n)
+{
+	(void)cur_get_bytes(c, n);
+}
 
 static inline size_t
 cur_left(const struct cur *c)

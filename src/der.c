@@ -294,7 +294,8 @@ days_from_civil(int64_t y, int m, int d)
 		y--;
 	era = (y >= 0 ? y : y - 399) / 400;
 	yoe = y - era * 400;				/* 0..399 */
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;	/* 0..365 */
+	/* day of the year starting in March, 0..365 */
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;	/* 0..146096 */
 	return era * 146097 + doe - 719468;
 }

@@ -69,7 +69,7 @@ int	der_expect(struct cur *c, uint8_t cls, uint32_t tag,
 int	der_ctx_opt(struct cur *c, uint32_t n, struct cur *inner);
 
 /* Readers of a whole universal TLV of the named type. */
-int	der_get_int(struct cur *c, int64_t *v);		/* INTEGER, <= 8 bytes */
+int	der_get_int(struct cur *c, int64_t *v);		/* INTEGER, <= 8 B */
 int	der_get_uint32(struct cur *c, uint32_t *v);	/* INTEGER 0..2^32-1 */
 int	der_get_bits32(struct cur *c, uint32_t *v);	/* BIT STRING, first 32
 							 * bits, bit 0 = MSB */

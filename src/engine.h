@@ -30,12 +30,12 @@ struct limits {
 	size_t		 max_flows;		/* flow table entries */
 	size_t		 flow_bytes;		/* reassembly buffer, per flow
 						 * and direction */
-	size_t		 total_bytes;		/* reassembly buffers, all flows */
-	unsigned	 max_ooo_segs;		/* out-of-order segments kept per
-						 * direction */
+	size_t		 total_bytes;		/* all reassembly buffers */
+	unsigned	 max_ooo_segs;		/* out-of-order segments kept
+						 * per direction */
 	unsigned	 flow_idle_secs;	/* idle flow expiry */
 	unsigned	 flow_closed_secs;	/* after FIN/RST both ways */
-	size_t		 max_frag_dgrams;	/* datagrams being reassembled */
+	size_t		 max_frag_dgrams;	/* datagrams in reassembly */
 	unsigned	 max_frags_per_dgram;
 	size_t		 frag_total_bytes;
 	unsigned	 frag_timeout_secs;

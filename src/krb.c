@@ -32,8 +32,8 @@
 /* One decoding pass over one DER encoding. */
 struct kd {
 	struct krb_msg	*m;
-	int		 cut;	/* the message is longer than the capture */
-	int		 soft;	/* first fault that did not stop decoding */
+	int		 cut;	/* message longer than the capture */
+	int		 soft;	/* first fault that did not stop us */
 };
 
 /* An EncryptedData as read (RFC 4120 5.2.9). */
@@ -1110,7 +1110,7 @@ kd_message(struct kd *kd, struct cur *c)
 	if (app.cls != DER_APPLICATION || !app.constructed)
 		return E_INVALID;
 	if (cur_left(c) > 0)
-		kd_soft(kd, E_INVALID);		/* bytes after the message */
+		kd_soft(kd, E_INVALID);	/* bytes after the message */
 	switch (app.tag) {
 	case KRB_AS_REQ:
 	case KRB_TGS_REQ:

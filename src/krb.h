@@ -34,7 +34,7 @@ void	 krb_ticket_id(const uint8_t *, size_t, uint8_t id_out[KRB_ID_LEN]);
 const char	*krb_msg_name(int msg_type);		/* "AS-REQ" */
 const char	*krb_error_name(int32_t code);		/* "KDC_ERR_..." */
 const char	*krb_error_text(int32_t code);		/* one-line meaning */
-const char	*krb_etype_name(int32_t etype);		/* "aes256-cts-hmac-sha1-96" */
+const char	*krb_etype_name(int32_t etype);		/* "rc4-hmac" */
 const char	*krb_padata_name(int32_t type);		/* "PA-ENC-TIMESTAMP" */
 const char	*krb_kdc_option_name(unsigned bit);	/* "forwardable" */
 const char	*krb_ap_option_name(unsigned bit);	/* "mutual-required" */

@@ -117,7 +117,8 @@ null_input(struct engine *eng, const struct pkt_meta *pkt, struct cur *c,
 		return;
 	}
 	if (!loop && (fam & 0xffff) == 0)
-		fam = (fam >> 24) | ((fam >> 8) & 0xff00);	/* big-endian host */
+		/* written by a big-endian host */
+		fam = (fam >> 24) | ((fam >> 8) & 0xff00);
 	switch (fam) {
 	case 2:
 		ip_input(eng, pkt, c->p, c->len, AF_INET);

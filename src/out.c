@@ -37,7 +37,7 @@ struct client {
 	int		 family;
 	uint8_t		 addr[16];
 	uint64_t	 n[N_COLS + 1];		/* last: other types */
-	char		 princ[CLIENT_PRINC][KRB_NAME_MAX + KRB_REALM_MAX];
+	char		*princ[CLIENT_PRINC];	/* owned */
 	int		 n_princ;
 	uint64_t	 first_frame;
 };
@@ -56,8 +56,9 @@ struct jbuf {
 struct out {
 	struct out_opts	 o;
 	struct jbuf	 jb;
-	struct client	*clients;	/* open addressing, MAX_CLIENTS */
-	size_t		 n_clients;
+	struct client	*clients;	/* open addressing, grows to
+					 * MAX_CLIENTS slots */
+	size_t		 n_slots, n_clients;
 	struct client	 other;
 	struct errcount	 errs[MAX_ERRCODES];
 	int		 n_errs;
@@ -97,16 +98,22 @@ out_new(const struct out_opts *o)
 	out->o = *o;
 	out->jb.cap = 4096;
 	out->jb.p = xmalloc(out->jb.cap);
-	if (o->mode == OUT_REPORT)
-		out->clients = xcalloc(MAX_CLIENTS, sizeof(*out->clients));
 	return out;
 }
 
 void
 out_free(struct out *out)
 {
+	size_t i;
+	int k;
+
 	if (out == NULL)
 		return;
+	for (i = 0; i < out->n_slots; i++)
+		for (k = 0; k < out->clients[i].n_princ; k++)
+			free(out->clients[i].princ[k]);
+	for (k = 0; k < out->other.n_princ; k++)
+		free(out->other.princ[k]);
 	free(out->jb.p);
 	free(out->clients);
 	free(out);
@@ -541,26 +548,54 @@ line_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 /* ---- the report's tables ---------------------------------------------- */
 
 static struct client *
-client_get(struct out *out, int family, const uint8_t *addr)
+client_slot(struct client *tab, size_t n_slots, int family,
+    const uint8_t *addr)
 {
 	struct client *c;
-	size_t i, n, alen;
+	size_t i, alen;
 
 	alen = family == AF_INET6 ? 16 : 4;
-	i = hash64(addr, alen, (uint64_t)family) % MAX_CLIENTS;
-	for (n = 0; n < MAX_CLIENTS; n++, i = (i + 1) % MAX_CLIENTS) {
-		c = &out->clients[i];
-		if (!c->used)
-			break;
-		if (c->family == family && memcmp(c->addr, addr, alen) == 0)
+	i = hash64(addr, alen, (uint64_t)family) & (n_slots - 1);
+	for (;; i = (i + 1) & (n_slots - 1)) {
+		c = &tab[i];
+		if (!c->used || (c->family == family &&
+		    memcmp(c->addr, addr, alen) == 0))
 			return c;
 	}
+}
+
+/* The client's row; the table doubles up to MAX_CLIENTS slots. */
+static struct client *
+client_get(struct out *out, int family, const uint8_t *addr)
+{
+	struct client *c, *old;
+	size_t i, n_old;
+
+	if (out->n_slots == 0) {
+		out->n_slots = 256;
+		out->clients = xcalloc(out->n_slots, sizeof(*out->clients));
+	}
+	c = client_slot(out->clients, out->n_slots, family, addr);
+	if (c->used)
+		return c;
 	/* keep a quarter of the table free so probes stay short */
-	if (n == MAX_CLIENTS || out->n_clients >= MAX_CLIENTS * 3 / 4)
-		return &out->other;
+	if (out->n_clients + 1 > out->n_slots * 3 / 4) {
+		if (out->n_slots == MAX_CLIENTS)
+			return &out->other;
+		old = out->clients;
+		n_old = out->n_slots;
+		out->n_slots *= 2;
+		out->clients = xcalloc(out->n_slots, sizeof(*out->clients));
+		for (i = 0; i < n_old; i++)
+			if (old[i].used)
+				*client_slot(out->clients, out->n_slots,
+				    old[i].family, old[i].addr) = old[i];
+		free(old);
+		c = client_slot(out->clients, out->n_slots, family, addr);
+	}
 	c->used = 1;
 	c->family = family;
-	memcpy(c->addr, addr, alen);
+	memcpy(c->addr, addr, family == AF_INET6 ? 16 : 4);
 	out->n_clients++;
 	return c;
 }
@@ -578,7 +613,7 @@ client_princ(struct client *c, const char *name, const char *realm)
 		if (strcmp(c->princ[i], p) == 0)
 			return;
 	if (c->n_princ < CLIENT_PRINC)
-		memcpy(c->princ[c->n_princ++], p, sizeof(p));
+		c->princ[c->n_princ++] = xstrdup(p);
 }
 
 static void
@@ -794,11 +829,12 @@ text_report(struct out *out, const struct engine *eng,
 	fprintf(fp, "%s, %" PRIu64 " truncated, %" PRIu64 " invalid\n",
 	    k > 0 ? ")" : "", st->krb_truncated, st->krb_invalid);
 	if (ri->interrupted)
-		fprintf(fp, "Interrupted: the capture was stopped by a signal.\n");
+		fprintf(fp, "Interrupted: the capture was stopped by a "
+		    "signal.\n");
 
 	/* messages by client, in order of first appearance */
 	rows = xcalloc(out->n_clients + 1, sizeof(*rows));
-	for (i = 0, n = 0; i < MAX_CLIENTS && out->clients != NULL; i++)
+	for (i = 0, n = 0; i < out->n_slots; i++)
 		if (out->clients[i].used)
 			rows[n++] = out->clients[i];
 	qsort(rows, n, sizeof(*rows), cmp_clients);
@@ -838,7 +874,8 @@ text_report(struct out *out, const struct engine *eng,
 			    out->errs[k].code, out->errs[k].n,
 			    out->errs[k].first_frame, out->errs[k].last_frame);
 		if (out->errs_other > 0)
-			fprintf(fp, "  (%" PRIu64 " more errors of other codes)\n",
+			fprintf(fp, "  (%" PRIu64 " more errors of other "
+			    "codes)\n",
 			    out->errs_other);
 	}
 

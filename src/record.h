@@ -56,7 +56,7 @@ struct krb_padata {
 };
 
 struct krb_msg {
-	int		 status;	/* KRB_OK / KRB_TRUNCATED / KRB_INVALID */
+	int		 status;	/* KRB_OK, KRB_TRUNCATED, KRB_INVALID */
 	int		 msg_type;	/* 0 when not even that was read */
 	int32_t		 pvno;
 

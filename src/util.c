@@ -129,8 +129,9 @@ str_append(char *dst, size_t dstsz, const char *src)
 }
 
 /*
- * A 64-bit multiply-xorshift hash over 8-byte words (in the spirit of
- * the wyhash/murmur finalisers). Not cryptographic: identity only.
+ * A 64-bit hash over 8-byte words: one multiply and rotate per word, one
+ * full avalanche (the murmur3 finaliser) at the end. Not cryptographic:
+ * identity and hash tables only.
  */
 static uint64_t
 mix(uint64_t h)
@@ -143,6 +144,12 @@ mix(uint64_t h)
 	return h;
 }
 
+static uint64_t
+rotl(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
+
 uint64_t
 hash64(const void *data, size_t n, uint64_t seed)
 {
@@ -153,15 +160,15 @@ hash64(const void *data, size_t n, uint64_t seed)
 	h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
 	while (n >= 8) {
 		memcpy(&w, p, 8);
-		h = mix(h ^ w) + 0x9e3779b97f4a7c15ULL;
+		h = rotl(h ^ (w * 0x87c37b91114253d5ULL), 31) *
+		    0x4cf5ad432745937fULL;
 		p += 8;
 		n -= 8;
 	}
 	w = 0;
 	for (i = 0; i < n; i++)
 		w |= (uint64_t)p[i] << (8 * i);
-	h = mix(h ^ w ^ ((uint64_t)n << 56));
-	return h;
+	return mix(h ^ w ^ ((uint64_t)n << 56));
 }
 
 void

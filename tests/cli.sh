@@ -81,8 +81,16 @@ if command -v editcap >/dev/null 2>&1; then
 	    "'$bin' --json -r '$tmp/kinit.pcapng' | grep -v '\"type\":\"stats\"' \
 	     >'$tmp/b'; grep -v '\"type\":\"stats\"' '$tmp/file.json' | \
 	     cmp - '$tmp/b'"
+	lab=$top_srcdir/captures/mit-basic.pcap
+	editcap -s 150 "$lab" "$tmp/trunc.pcap"
+	"$bin" --json -r "$tmp/trunc.pcap" >"$tmp/trunc.json"
+	t "a capture cut at 150 bytes a packet: messages marked truncated" sh -c \
+	    "[ \$(grep -c '\"status\":\"truncated\"' '$tmp/trunc.json') -ge 20 ] && \
+	     ! grep -q '\"status\":\"ok\"' '$tmp/trunc.json' && \
+	     tail -n 1 '$tmp/trunc.json' | grep -q '\"gaps\":[1-9]'"
 else
 	skip "pcapng gives the same records as pcap" "no editcap"
+	skip "truncated capture" "no editcap"
 fi
 if command -v tcprewrite >/dev/null 2>&1; then
 	tcprewrite --portmap=88:61088 -i "$msgtypes" -o "$tmp/p61088.pcap"

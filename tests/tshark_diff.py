@@ -9,12 +9,27 @@
 # For each capture: one TAP line, `# ` lines for each mismatch (frame,
 # field, tshark value, krbscope value).  Python 3 standard library only.
 #
+# Compared per message (messages of one frame aligned in wire order):
+# frame, transport, addresses, ports, time, msg_type, error_code, and the
+# names as krbscope's NDJSON places them: KDC-REQ cname/realm/sname from
+# the req-body and `ticket` from the PA-TGS-REQ's AP-REQ; KDC-REP
+# crealm/cname and the issued `ticket`; AP-REQ `ticket`; KRB-ERROR
+# cname/crealm/sname/realm (ticket: sname, realm, kvno).  A message on
+# one side only is a mismatch.  When tshark flags a BER error in the
+# message itself (not inside PA-DATA/e-data, which krbscope does not
+# decode), fields tshark could not read are listed as notes, not compared.
+#
+# tshark's answers are cached in $top_builddir/tests/out/tshark_diff/
+# (keyed by capture and tshark binary); tshark is not run on a capture
+# where neither krbscope nor tcpdump's BPF sees any port-88 packet.
+#
 # Environment: top_srcdir, top_builddir (set by make check; otherwise
 # derived from this file's location and the current directory).
-# Options: --captures FILE... compare only these files; -v also lists the
-# fields compared for every message.
+# Arguments: capture files to compare instead of the default set; -v also
+# lists the fields compared.
 
 import concurrent.futures
+import datetime
 import difflib
 import glob
 import json
@@ -348,7 +363,6 @@ def run_tshark_uncached(tshark, path):
 
 def ks_ts_us(ts):
     """"2017-03-01T10:00:00.123456Z" -> microseconds since the epoch."""
-    import datetime
     if not isinstance(ts, str) or not ts.endswith("Z"):
         return ts
     body = ts[:-1]
@@ -533,7 +547,7 @@ def list_captures(top_srcdir):
 
 def main(argv):
     verbose = "-v" in argv
-    explicit = [a for a in argv if a != "-v" and a != "--captures"]
+    explicit = [a for a in argv if a != "-v"]
     top_srcdir = find_top_srcdir()
     tshark = shutil.which("tshark")
     if tshark is None:

@@ -22,7 +22,7 @@
 #include "record.h"
 #include "util.h"
 
-#define STREAM_CAP	(300 * 1024)	/* what the model stream buffers */
+#define STREAM_CAP	(300 * 1024)	/* the model stream's buffer */
 
 struct stream {
 	uint8_t		*buf;

@@ -89,7 +89,8 @@ main(void)
 	for (i = 0; i < sizeof(dlts) / sizeof(dlts[0]); i++) {
 		pd = pcap_open_dead(dlts[i], 262144);
 		ok(pd != NULL && pcap_compile(pd, &prog,
-		    capture_default_filter(dlts[i]), 1, PCAP_NETMASK_UNKNOWN) == 0,
+		    capture_default_filter(dlts[i]), 1,
+		    PCAP_NETMASK_UNKNOWN) == 0,
 		    "default filter compiles for %s",
 		    pcap_datalink_val_to_name(dlts[i]));
 		if (pd != NULL)

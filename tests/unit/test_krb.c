@@ -1092,7 +1092,8 @@ test_caps(void)
 	db_close(&d);
 	decode_copy(d.b, d.n, &m);
 	is_int(m.status, KRB_OK, "long sname: ok");
-	is_int(strlen(m.sname), KRB_NAME_MAX - 1, "long sname: fills the field");
+	is_int(strlen(m.sname), KRB_NAME_MAX - 1,
+	    "long sname: fills the field");
 	ok(strcmp(m.sname + KRB_NAME_MAX - 4, "...") == 0,
 	    "long sname: ends in ...");
 }
@@ -1107,7 +1108,9 @@ test_probe(void)
 	static const uint8_t app1[] = { 0x61, 0x02, 0x30, 0x00 };
 	static const uint8_t ok_min[] = { 0x7e, 0x02, 0x30, 0x00 };
 	static const uint8_t long_partial[] = { 0x6c, 0x82, 0x01, 0x00, 0x30 };
-	static const uint8_t inner_cut[] = { 0x6c, 0x82, 0x01, 0x00, 0x30, 0x82 };
+	static const uint8_t inner_cut[] = {
+		0x6c, 0x82, 0x01, 0x00, 0x30, 0x82
+	};
 
 	is_int(krb_probe(ok_min, sizeof(ok_min), 0), 1, "probe: minimal");
 	is_int(krb_probe(zero_len, sizeof(zero_len), 0), 0,

@@ -48,6 +48,42 @@ static void	test_feed_err(void);
 static void	test_truncated(void);
 static void	test_reuse_and_synack(void);
 static void	test_ipv6_udp(void);
+static void	test_lazy(void);
+static void	test_probe(void);
+static void	test_no_feed(void);
+static void	krb_sink(void *, const struct msg_ctx *, const struct krb_msg *);
+static int	udp_only_dgram(struct dis_ctx *, const uint8_t *, size_t);
+
+/*
+ * KRB-ERROR KDC_ERR_S_PRINCIPAL_UNKNOWN (7) for MSSQLSvc/sqlb:1433 in
+ * CORP.EXAMPLE, as tests/fuzz/gen_net_seeds.py krb_error(7) writes it.
+ */
+static const uint8_t krb_err[94] = {
+	0x7e, 0x5c, 0x30, 0x5a, 0xa0, 0x03, 0x02, 0x01, 0x05, 0xa1, 0x03, 0x02,
+	0x01, 0x1e, 0xa4, 0x11, 0x18, 0x0f, 0x32, 0x30, 0x32, 0x34, 0x30, 0x31,
+	0x30, 0x31, 0x31, 0x32, 0x30, 0x30, 0x30, 0x30, 0x5a, 0xa5, 0x04, 0x02,
+	0x02, 0x04, 0xd2, 0xa6, 0x03, 0x02, 0x01, 0x07, 0xa9, 0x0e, 0x1b, 0x0c,
+	0x43, 0x4f, 0x52, 0x50, 0x2e, 0x45, 0x58, 0x41, 0x4d, 0x50, 0x4c, 0x45,
+	0xaa, 0x20, 0x30, 0x1e, 0xa0, 0x03, 0x02, 0x01, 0x02, 0xa1, 0x17, 0x30,
+	0x15, 0x1b, 0x08, 0x4d, 0x53, 0x53, 0x51, 0x4c, 0x53, 0x76, 0x63, 0x1b,
+	0x09, 0x73, 0x71, 0x6c, 0x62, 0x3a, 0x31, 0x34, 0x33, 0x33,
+};
+
+/* What the engine's Kerberos sink saw last. */
+static struct {
+	unsigned	 n;
+	uint64_t	 frame;
+	uint16_t	 sport, dport;
+	int		 transport, msg_type;
+	int32_t		 error_code;
+	char		 carrier[16];
+} seen;
+
+static const struct dissector udp_only = {
+	.name		= "udp-only",
+	.transports	= TRANSPORT_MASK(TRANSPORT_UDP),
+	.datagram	= udp_only_dgram,
+};
 
 static void
 c2s(struct tn *t, uint32_t seq, uint8_t flags, const void *p, size_t n)
@@ -736,6 +772,128 @@ test_ipv6_udp(void)
 	tn_fini(&t);
 }
 
+static void
+test_lazy(void)
+{
+	struct tn t;
+
+	/* feed() that waits for 100 bytes, over a 64-byte buffer */
+	tn_rec_reset(TN_MODE_LAZY);
+	tn_init(&t);
+	t.eng.lim.flow_bytes = 64;
+	handshake(&t, 1000, 5000);
+	memset(big, 'w', 200);
+	c2s(&t, 1001, TH_ACK, big, 40);
+	is_int(t.eng.st.reasm_bytes, 40, "lazy: 40 bytes kept");
+	c2s(&t, 1041, TH_ACK, big, 40);
+	is_int(t.eng.st.tcp_drop_bytes, 64,
+	    "lazy: full buffer without progress dropped");
+	is_int(tn_rec.gaps[0], 1, "lazy: gap() after the drop");
+	is_int(t.eng.st.reasm_bytes, 16, "lazy: the rest kept");
+	ok(t.eng.st.reasm_peak <= 64, "lazy: never above flow_bytes");
+	is_int(tn_rec.stream_len[0], 0, "lazy: nothing used");
+	tn_fini(&t);
+
+	/* with room, the bytes are fed once there are 100 */
+	tn_rec_reset(TN_MODE_LAZY);
+	tn_init(&t);
+	handshake(&t, 1000, 5000);
+	c2s(&t, 1001, TH_ACK, big, 60);
+	c2s(&t, 1061, TH_ACK, big, 60);
+	is_int(tn_rec.stream_len[0], 120, "lazy: 120 bytes used at once");
+	is_int(tn_rec.n_feed, 2, "lazy: fed again when more came");
+	is_int(t.eng.st.tcp_drop_bytes, 0, "lazy: nothing dropped");
+	tn_fini(&t);
+}
+
+static void
+krb_sink(void *arg, const struct msg_ctx *mc, const struct krb_msg *msg)
+{
+	(void)arg;
+	seen.n++;
+	seen.frame = mc->frame;
+	seen.sport = mc->sport;
+	seen.dport = mc->dport;
+	seen.transport = mc->transport;
+	seen.msg_type = msg->msg_type;
+	seen.error_code = msg->has_error ? msg->error_code : -1;
+	snprintf(seen.carrier, sizeof(seen.carrier), "%s", mc->carrier);
+}
+
+static void
+test_probe(void)
+{
+	struct tn t;
+	uint8_t m[4 + sizeof(krb_err)];
+	uint64_t f2;
+
+	m[0] = m[1] = m[2] = 0;
+	m[3] = sizeof(krb_err);
+	memcpy(m + 4, krb_err, sizeof(krb_err));
+	memset(&seen, 0, sizeof(seen));
+	flow_set_test_dissector(NULL);
+	tn_init(&t);
+	t.eng.ops.krb = krb_sink;
+
+	/* TCP on a port nobody claims: content probe, record in 2 parts */
+	tn_tcp4(&t, S, 8088, C, 40001, 1, TH_SYN, NULL, 0);
+	tn_tcp4(&t, S, 8088, C, 40001, 2, TH_ACK, m, 30);
+	is_int(seen.n, 0, "probe: nothing before the record completes");
+	tn_tcp4(&t, S, 8088, C, 40001, 32, TH_ACK, m + 30, sizeof(m) - 30);
+	f2 = t.frame;
+	is_int(seen.n, 1, "probe: Kerberos found on TCP port 8088");
+	ok(seen.frame == f2 && seen.sport == 8088 && seen.dport == 40001 &&
+	    seen.transport == TRANSPORT_TCP,
+	    "probe: at the completing frame, with its ports");
+	is_str(seen.carrier, "kerberos", "probe: carrier kerberos");
+	is_int(seen.error_code, 7, "probe: the KRB-ERROR decoded");
+
+	/* one side gives up (64 bytes of junk); the other side matches */
+	memset(big, 'j', 80);
+	tn_tcp4(&t, C, 40002, S, 9099, 1, TH_ACK, big, 80);
+	tn_tcp4(&t, S, 9099, C, 40002, 1, TH_ACK, m, sizeof(m));
+	is_int(seen.n, 2, "probe: the answering side matches later");
+	ok(seen.frame == t.frame && seen.sport == 9099,
+	    "probe: reported at the server's frame");
+	tn_tcp4(&t, C, 40002, S, 9099, 81, TH_ACK, m, sizeof(m));
+	is_int(seen.n, 3, "probe: the side that gave up resumes after gap");
+
+	/* UDP on another port */
+	tn_udp4(&t, C, 40003, S, 7777, krb_err, sizeof(krb_err));
+	ok(seen.n == 4 && seen.transport == TRANSPORT_UDP &&
+	    seen.dport == 7777, "probe: Kerberos found on UDP port 7777");
+	is_int(t.eng.st.krb_msgs, 4, "probe: 4 messages counted");
+	is_int(t.eng.st.reasm_bytes, 0, "probe: nothing left buffered");
+	tn_fini(&t);
+	flow_set_test_dissector(&tn_dissector);
+}
+
+static int
+udp_only_dgram(struct dis_ctx *ctx, const uint8_t *p, size_t n)
+{
+	(void)ctx;
+	(void)p;
+	tn_rec.n_feed += (unsigned)n;
+	return 0;
+}
+
+static void
+test_no_feed(void)
+{
+	struct tn t;
+
+	tn_rec_reset(TN_MODE_RAW);
+	flow_set_test_dissector(&udp_only);
+	tn_init(&t);
+	handshake(&t, 1000, 5000);
+	c2s(&t, 1001, TH_ACK, "data", 4);
+	tn_udp4(&t, C, 1, S, 2, "abc", 3);
+	is_int(tn_rec.n_feed, 3, "UDP-only dissector: datagram bytes");
+	is_int(t.eng.st.reasm_peak, 0, "UDP-only dissector: TCP ignored");
+	tn_fini(&t);
+	flow_set_test_dissector(&tn_dissector);
+}
+
 int
 main(void)
 {
@@ -758,6 +916,9 @@ main(void)
 	test_truncated();
 	test_reuse_and_synack();
 	test_ipv6_udp();
+	test_lazy();
+	test_probe();
+	test_no_feed();
 	flow_set_test_dissector(NULL);
 	return done_testing();
 }

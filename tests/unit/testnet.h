@@ -63,6 +63,7 @@ void	tn_tcp6(struct tn *, const char *src, uint16_t sport, const char *dst,
 #define TN_MODE_RAW	0	/* feed() uses every byte it is given */
 #define TN_MODE_REC	1	/* 4-byte big-endian length + body records */
 #define TN_MODE_ERR	2	/* feed() gives up at once (FEED_ERR) */
+#define TN_MODE_LAZY	3	/* FEED_OK using nothing until 100 bytes */
 
 #define TN_EV_DGRAM	1
 #define TN_EV_FEED	2	/* raw mode: one feed() call */
