@@ -51,7 +51,8 @@ static void	test_ipv6_udp(void);
 static void	test_lazy(void);
 static void	test_probe(void);
 static void	test_no_feed(void);
-static void	krb_sink(void *, const struct msg_ctx *, const struct krb_msg *);
+static void	krb_sink(void *, const struct msg_ctx *,
+		    const struct krb_msg *);
 static int	udp_only_dgram(struct dis_ctx *, const uint8_t *, size_t);
 
 /*
