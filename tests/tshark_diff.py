@@ -539,7 +539,9 @@ def diff_capture(tshark, krbscope, path):
 
 def list_captures(top_srcdir):
     out = []
-    shared = os.path.join(top_srcdir, "..", "shared", "captures", "real")
+    shared = os.path.join(os.environ.get("KS_SHARED") or
+                          os.path.join(top_srcdir, "..", "shared"),
+                          "captures", "real")
     for d in (shared, os.path.join(top_srcdir, "captures")):
         out.extend(sorted(glob.glob(os.path.join(d, "*.pcap*"))))
     return out

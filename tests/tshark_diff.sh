@@ -20,7 +20,7 @@ if ! command -v tshark >/dev/null 2>&1; then
 	echo "1..0 # SKIP tshark not installed"
 	exit 0
 fi
-if [ ! -d "$top_srcdir/../shared/captures/real" ] &&
+if [ ! -d "${KS_SHARED:-$top_srcdir/../shared}/captures/real" ] &&
     ! ls "$top_srcdir"/captures/*.pcap* >/dev/null 2>&1; then
 	echo "1..0 # SKIP no captures (../shared/captures/real absent)"
 	exit 0
