@@ -76,9 +76,8 @@ static int	kd_req_body(struct kd *, struct cur *);
 static int	kd_kdc_req(struct kd *, struct cur *);
 static int	kd_kdc_rep(struct kd *, struct cur *);
 static int	kd_ap_req(struct kd *, struct cur *, int);
-static int	kd_ap_rep(struct kd *, struct cur *);
-static int	kd_safe(struct kd *, struct cur *);
-static int	kd_priv(struct kd *, struct cur *);
+static int	kd_simple(struct kd *, struct cur *, int, unsigned);
+static void	msg_set_enc(struct krb_msg *, const struct enc *);
 static int	kd_cred(struct kd *, struct cur *);
 static int	kd_e_data(struct kd *, struct cur *);
 static int	kd_error(struct kd *, struct cur *);
@@ -734,10 +733,7 @@ kd_kdc_rep(struct kd *kd, struct cur *v)
 			break;
 		case 6:
 			rc = kd_enc(kd, &f, &e);
-			m->has_enc_part = e.has_etype;
-			m->enc_etype = e.etype;
-			m->has_enc_kvno = e.has_kvno;
-			m->enc_kvno = e.kvno;
+			msg_set_enc(m, &e);
 			break;
 		default:
 			break;
@@ -792,12 +788,8 @@ kd_ap_req(struct kd *kd, struct cur *v, int embedded)
 			break;
 		case 4:
 			rc = kd_enc(kd, &f, &e);
-			if (!embedded) {
-				m->has_enc_part = e.has_etype;
-				m->enc_etype = e.etype;
-				m->has_enc_kvno = e.has_kvno;
-				m->enc_kvno = e.kvno;
-			}
+			if (!embedded)
+				msg_set_enc(m, &e);
 			break;
 		default:
 			break;
@@ -809,9 +801,22 @@ kd_ap_req(struct kd *kd, struct cur *v, int embedded)
 	return 0;
 }
 
-/* AP-REP (RFC 4120 5.5.2). */
+static void
+msg_set_enc(struct krb_msg *m, const struct enc *e)
+{
+	m->has_enc_part = e->has_etype;
+	m->enc_etype = e->etype;
+	m->has_enc_kvno = e->has_kvno;
+	m->enc_kvno = e->kvno;
+}
+
+/*
+ * The messages made of pvno [0], msg-type [1] and an enc-part at [enc_tag]
+ * (-1: none reported): AP-REP (RFC 4120 5.5.2, enc-part [2]), KRB-SAFE
+ * (5.6.1: safe-body and cksum not reported), KRB-PRIV (5.7.1, [3]).
+ */
 static int
-kd_ap_rep(struct kd *kd, struct cur *v)
+kd_simple(struct kd *kd, struct cur *v, int enc_tag, unsigned required)
 {
 	struct krb_msg *m = kd->m;
 	struct cur seq, f;
@@ -827,103 +832,18 @@ kd_ap_rep(struct kd *kd, struct cur *v)
 		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
 			return rc;
 		seen |= fbit(tag);
-		switch (tag) {
-		case 0:
+		if (tag == 0)
 			rc = kd_i32(kd, &f, &m->pvno);
-			break;
-		case 1:
+		else if (tag == 1)
 			rc = kd_msg_type(kd, &f, m->msg_type);
-			break;
-		case 2:
+		else if (enc_tag >= 0 && tag == (uint32_t)enc_tag) {
 			rc = kd_enc(kd, &f, &e);
-			m->has_enc_part = e.has_etype;
-			m->enc_etype = e.etype;
-			m->has_enc_kvno = e.has_kvno;
-			m->enc_kvno = e.kvno;
-			break;
-		default:
-			break;
+			msg_set_enc(m, &e);
 		}
 		if (rc != 0)
 			return rc;
 	}
-	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(2));
-	return 0;
-}
-
-/* KRB-SAFE (RFC 4120 5.6.1): safe-body and cksum are not reported. */
-static int
-kd_safe(struct kd *kd, struct cur *v)
-{
-	struct krb_msg *m = kd->m;
-	struct cur seq, f;
-	uint32_t tag;
-	unsigned seen;
-	int rc;
-
-	seen = 0;
-	if ((rc = kd_seq(kd, v, &seq)) != 0)
-		return rc;
-	while (cur_left(&seq) > 0) {
-		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
-			return rc;
-		seen |= fbit(tag);
-		switch (tag) {
-		case 0:
-			rc = kd_i32(kd, &f, &m->pvno);
-			break;
-		case 1:
-			rc = kd_msg_type(kd, &f, m->msg_type);
-			break;
-		default:
-			break;
-		}
-		if (rc != 0)
-			return rc;
-	}
-	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(2) | fbit(3));
-	return 0;
-}
-
-/* KRB-PRIV (RFC 4120 5.7.1): enc-part is [3]. */
-static int
-kd_priv(struct kd *kd, struct cur *v)
-{
-	struct krb_msg *m = kd->m;
-	struct cur seq, f;
-	struct enc e;
-	uint32_t tag;
-	unsigned seen;
-	int rc;
-
-	seen = 0;
-	if ((rc = kd_seq(kd, v, &seq)) != 0)
-		return rc;
-	while (cur_left(&seq) > 0) {
-		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
-			return rc;
-		seen |= fbit(tag);
-		switch (tag) {
-		case 0:
-			rc = kd_i32(kd, &f, &m->pvno);
-			break;
-		case 1:
-			rc = kd_msg_type(kd, &f, m->msg_type);
-			break;
-		case 3:
-			rc = kd_enc(kd, &f, &e);
-			m->has_enc_part = e.has_etype;
-			m->enc_etype = e.etype;
-			m->has_enc_kvno = e.has_kvno;
-			m->enc_kvno = e.kvno;
-			break;
-		default:
-			break;
-		}
-		if (rc != 0)
-			return rc;
-	}
-	kd_need(kd, seen, fbit(0) | fbit(1) | fbit(3));
+	kd_need(kd, seen, required);
 	return 0;
 }
 
@@ -962,10 +882,7 @@ kd_cred(struct kd *kd, struct cur *v)
 			break;
 		case 3:
 			rc = kd_enc(kd, &f, &e);
-			m->has_enc_part = e.has_etype;
-			m->enc_etype = e.etype;
-			m->has_enc_kvno = e.has_kvno;
-			m->enc_kvno = e.kvno;
+			msg_set_enc(m, &e);
 			break;
 		default:
 			break;
@@ -1125,13 +1042,14 @@ kd_message(struct kd *kd, struct cur *c)
 		return kd_ap_req(kd, &app.val, 0);
 	case KRB_AP_REP:
 		kd->m->msg_type = (int)app.tag;
-		return kd_ap_rep(kd, &app.val);
+		return kd_simple(kd, &app.val, 2, fbit(0) | fbit(1) | fbit(2));
 	case KRB_SAFE:
 		kd->m->msg_type = (int)app.tag;
-		return kd_safe(kd, &app.val);
+		return kd_simple(kd, &app.val, -1,
+		    fbit(0) | fbit(1) | fbit(2) | fbit(3));
 	case KRB_PRIV:
 		kd->m->msg_type = (int)app.tag;
-		return kd_priv(kd, &app.val);
+		return kd_simple(kd, &app.val, 3, fbit(0) | fbit(1) | fbit(3));
 	case KRB_CRED:
 		kd->m->msg_type = (int)app.tag;
 		return kd_cred(kd, &app.val);
