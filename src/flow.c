@@ -448,6 +448,14 @@ l4_input_claimed(struct engine *eng, const struct pkt_meta *pkt,
 		th.claimed = claimed - hlen;
 		if (th.len < th.claimed)
 			eng->st.l4_truncated++;
+		/*
+		 * A bare acknowledgment changes nothing that reassembly or
+		 * a dissector uses: no flow lookup for it (most of a bulk
+		 * transfer's packets in one direction).
+		 */
+		if (th.claimed == 0 &&
+		    (th.flags & (TH_SYN | TH_FIN | TH_RST)) == 0)
+			return;
 		f = flow_get(eng, ip, sport, dport, &th, &side);
 		tcp_input(eng, f, side, pkt, &th);
 		break;
