@@ -39,7 +39,8 @@
 #define SEQ_DIFF(a, b)	((int64_t)(int32_t)((uint32_t)(a) - (uint32_t)(b)))
 #define PROBE_BYTES	64	/* stop probing a side after this many bytes */
 #define PROBE_SEGS	4	/* or after this many segments */
-#define BUF_MIN		1024
+#define BUF_MIN		64	/* grows by doubling: a flood of flows
+				 * holding a few bytes each stays small */
 #define SEQ_WINDOW	((int64_t)1 << 30)	/* largest scaled window */
 
 static void	acct_add(struct engine *, size_t);
