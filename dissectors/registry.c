@@ -27,6 +27,8 @@ static struct {
 } extra[EXTRA_PORTS];
 static int	n_extra;
 
+uint8_t		registry_hints[2][65536 / 8];
+
 static int	has_port(const struct dissector *, uint16_t);
 
 static int
@@ -43,6 +45,29 @@ has_port(const struct dissector *d, uint16_t port)
 		if (extra[i].dis == d && extra[i].port == port)
 			return 1;
 	return 0;
+}
+
+void
+registry_hints_update(void)
+{
+	const struct dissector *const *d;
+	int t, i;
+
+	memset(registry_hints, 0, sizeof(registry_hints));
+	for (d = registry; *d != NULL; d++)
+		for (t = 0; t < 2; t++) {
+			if (((*d)->transports & TRANSPORT_MASK(t == 0 ?
+			    TRANSPORT_UDP : TRANSPORT_TCP)) == 0)
+				continue;
+			for (i = 0; i < DIS_MAX_PORTS && (*d)->ports[i] != 0;
+			    i++)
+				registry_hints[t][(*d)->ports[i] >> 3] |=
+				    (uint8_t)(1 << ((*d)->ports[i] & 7));
+			for (i = 0; i < n_extra; i++)
+				if (extra[i].dis == *d)
+					registry_hints[t][extra[i].port >> 3] |=
+					    (uint8_t)(1 << (extra[i].port & 7));
+		}
 }
 
 /* The dissector whose port hint matches; the responder's port first. */
@@ -101,6 +126,7 @@ registry_add_port(const char *name, uint16_t port)
 	extra[n_extra].dis = d;
 	extra[n_extra].port = port;
 	n_extra++;
+	registry_hints_update();
 	return 0;
 }
 
@@ -108,4 +134,5 @@ void
 registry_reset_ports(void)
 {
 	n_extra = 0;
+	registry_hints_update();
 }

@@ -84,15 +84,6 @@ cur_sub(struct cur *c, size_t n, struct cur *sub)
 	return 0;
 }
 
-/* Byte at offset off without moving; 0 when out of range. */
-uint8_t
-cur_peek_u8(const struct cur *c, size_t off)
-{
-	if (c->err != 0 || off >= c->len)
-		return 0;
-	return c->p[off];
-}
-
 const char *
 cur_strerror(int err)
 {

@@ -29,7 +29,6 @@ uint16_t	 cur_get_le16(struct cur *);
 uint32_t	 cur_get_le32(struct cur *);
 uint64_t	 cur_get_le64(struct cur *);
 int		 cur_sub(struct cur *, size_t, struct cur *);
-uint8_t		 cur_peek_u8(const struct cur *, size_t);
 const char	*cur_strerror(int);
 
 /*
@@ -106,6 +105,15 @@ static inline void
 cur_skip(struct cur *c, size_t n)
 {
 	(void)cur_get_bytes(c, n);
+}
+
+/* Byte at offset off without moving; 0 when out of range. */
+static inline uint8_t
+cur_peek_u8(const struct cur *c, size_t off)
+{
+	if (c->err != 0 || off >= c->len)
+		return 0;
+	return c->p[off];
 }
 
 static inline size_t

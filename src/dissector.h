@@ -64,6 +64,19 @@ const struct dissector	*registry_by_port(int transport, uint16_t sport,
 const struct dissector	*registry_probe(int transport, const uint8_t *,
 			    size_t);
 const struct dissector	*registry_by_name(const char *);
+/*
+ * Bitmaps of the ports some dissector hints, [0] UDP and [1] TCP, kept by
+ * registry.c (registry_hints_update() after a change): tested per packet.
+ */
+extern uint8_t		 registry_hints[2][65536 / 8];
+void			 registry_hints_update(void);
+
+static inline int
+registry_port_hinted(int transport, uint16_t port)
+{
+	return (registry_hints[transport == TRANSPORT_TCP][port >> 3] >>
+	    (port & 7)) & 1;
+}
 int			 registry_add_port(const char *name, uint16_t port);
 void			 registry_reset_ports(void);
 

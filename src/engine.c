@@ -42,6 +42,7 @@ engine_init(struct engine *eng, const struct engine_ops *ops)
 	eng->linktype = -1;
 	eng->defrag = defrag_new();
 	eng->flows = flowtab_new();
+	registry_hints_update();
 }
 
 /* Ends every flow (delivering what is held) and frees all state. */

@@ -65,6 +65,8 @@ struct stats {
 	/* flows */
 	uint64_t	 flows_created, flows_expired, flows_evicted;
 	uint64_t	 flows_active, flows_peak;
+	uint64_t	 l4_unclaimed;		/* packets no dissector wanted:
+						 * no flow kept for them */
 	/* TCP reassembly */
 	uint64_t	 tcp_retrans, tcp_overlaps, tcp_ooo, tcp_midstream;
 	uint64_t	 tcp_gaps, tcp_gap_bytes;

@@ -41,6 +41,7 @@ struct flowtab {
 	struct flow	*free_list;	/* owned, linked by hnext */
 	size_t		 n_free;
 	size_t		 count;
+	size_t		 n_unhinted;	/* flows without a port hint */
 };
 
 static const struct dissector *test_dis;
@@ -48,6 +49,10 @@ static const struct dissector *test_dis;
 static void	ft_setup(struct engine *, struct flowtab *);
 static struct flow *flow_get(struct engine *, const struct ip_info *,
 		    uint16_t, uint16_t, const struct tcp_hdr *, int *);
+static struct flow *flow_find(struct flowtab *, const struct ip_info *,
+		    uint16_t, uint16_t, struct flow_key *, uint64_t *, int *);
+static int	l4_wanted(struct engine *, const struct ip_info *, int,
+		    uint16_t, uint16_t, const uint8_t *, size_t);
 static struct flow *flow_new(struct engine *, struct flowtab *,
 		    const struct flow_key *, uint64_t);
 static void	flow_end(struct engine *, struct flowtab *, struct flow *);
@@ -213,6 +218,8 @@ flow_end(struct engine *eng, struct flowtab *ft, struct flow *f)
 		f->dis->state_free(f->dstate);
 	f->dstate = NULL;
 	ft->count--;
+	if (f->unhinted)
+		ft->n_unhinted--;
 	eng->st.flows_active = ft->count;
 	if (ft->n_free < FT_FREE_MAX) {
 		f->hnext = ft->free_list;
@@ -236,29 +243,12 @@ flow_get(struct engine *eng, const struct ip_info *ip, uint16_t sport,
 	struct flow *f;
 	const struct dissector *dis;
 	uint64_t h;
-	size_t alen;
-	int cmp, side, transport;
+	int side, transport;
 
 	if (ft->buckets == NULL)
 		ft_setup(eng, ft);
-	alen = ip->family == AF_INET ? 4 : 16;
-	cmp = memcmp(ip->src, ip->dst, alen);
-	if (cmp == 0)
-		cmp = sport < dport ? -1 : sport > dport;
-	side = cmp <= 0 ? 0 : 1;
-	memset(&key, 0, sizeof(key));
-	memcpy(key.addr[side], ip->src, alen);
-	memcpy(key.addr[!side], ip->dst, alen);
-	key.port[side] = sport;
-	key.port[!side] = dport;
-	key.family = (uint8_t)ip->family;
-	key.proto = ip->proto;
-	h = hash64(&key, sizeof(key), ft->seed);
+	f = flow_find(ft, ip, sport, dport, &key, &h, &side);
 	*side_out = side;
-
-	for (f = ft->buckets[h & (ft->nbuckets - 1)]; f != NULL; f = f->hnext)
-		if (f->hash == h && memcmp(&f->key, &key, sizeof(key)) == 0)
-			break;
 	if (f != NULL && th != NULL &&
 	    (th->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN &&
 	    (f->closed || ((f->tcp[side].flags & TD_SYN) &&
@@ -297,7 +287,75 @@ flow_get(struct engine *eng, const struct ip_info *ip, uint16_t sport,
 	f->state = FLOW_PROBING;
 	if (dis != NULL)
 		flow_activate(f, dis);
+	else {
+		f->unhinted = 1;
+		ft->n_unhinted++;
+	}
 	return f;
+}
+
+/*
+ * Looks the packet's flow up without creating it; fills the canonical
+ * key, its hash and the key side of the sender.
+ */
+static struct flow *
+flow_find(struct flowtab *ft, const struct ip_info *ip, uint16_t sport,
+    uint16_t dport, struct flow_key *key, uint64_t *h_out, int *side_out)
+{
+	struct flow *f;
+	uint64_t h;
+	size_t alen;
+	int cmp, side;
+
+	alen = ip->family == AF_INET ? 4 : 16;
+	cmp = memcmp(ip->src, ip->dst, alen);
+	if (cmp == 0)
+		cmp = sport < dport ? -1 : sport > dport;
+	side = cmp <= 0 ? 0 : 1;
+	memset(key, 0, sizeof(*key));
+	memcpy(key->addr[side], ip->src, alen);
+	memcpy(key->addr[!side], ip->dst, alen);
+	key->port[side] = sport;
+	key->port[!side] = dport;
+	key->family = (uint8_t)ip->family;
+	key->proto = ip->proto;
+	h = hash64(key, sizeof(*key), ft->seed);
+	*h_out = h;
+	*side_out = side;
+	if (ft->buckets == NULL)
+		return NULL;
+	for (f = ft->buckets[h & (ft->nbuckets - 1)]; f != NULL; f = f->hnext)
+		if (f->hash == h && memcmp(&f->key, key, sizeof(*key)) == 0)
+			return f;
+	return NULL;
+}
+
+/*
+ * Pre-classification, before any flow state: a packet is worth a flow
+ * when a port is a dissector's hint, when its payload passes a content
+ * probe, or when it belongs to a flow a probe already claimed. The rest
+ * (most traffic on a busy server) is counted and left: no lookup, no
+ * flow, no buffering.
+ */
+static int
+l4_wanted(struct engine *eng, const struct ip_info *ip, int transport,
+    uint16_t sport, uint16_t dport, const uint8_t *p, size_t n)
+{
+	struct flowtab *ft = eng->flows;
+	struct flow_key key;
+	uint64_t h;
+	int side;
+
+	if (test_dis != NULL || registry_port_hinted(transport, dport) ||
+	    registry_port_hinted(transport, sport))
+		return 1;
+	if (n > 0 && registry_probe(transport, p, n) != NULL)
+		return 1;
+	if (ft->n_unhinted > 0 &&
+	    flow_find(ft, ip, sport, dport, &key, &h, &side) != NULL)
+		return 1;
+	eng->st.l4_unclaimed++;
+	return 0;
 }
 
 void
@@ -418,6 +476,8 @@ l4_input_claimed(struct engine *eng, const struct pkt_meta *pkt,
 			eng->st.l4_truncated++;
 			n = c.len;
 		}
+		if (!l4_wanted(eng, ip, TRANSPORT_UDP, sport, dport, c.p, n))
+			return;
 		f = flow_get(eng, ip, sport, dport, NULL, &side);
 		udp_input(eng, f, side, pkt, c.p, n);
 		break;
@@ -455,6 +515,9 @@ l4_input_claimed(struct engine *eng, const struct pkt_meta *pkt,
 		 */
 		if (th.claimed == 0 &&
 		    (th.flags & (TH_SYN | TH_FIN | TH_RST)) == 0)
+			return;
+		if (!l4_wanted(eng, ip, TRANSPORT_TCP, sport, dport, th.data,
+		    th.len))
 			return;
 		f = flow_get(eng, ip, sport, dport, &th, &side);
 		tcp_input(eng, f, side, pkt, &th);

@@ -123,6 +123,7 @@ struct flow {
 	uint8_t		 closed;	/* FIN both ways, or RST */
 	uint8_t		 delivered;	/* a dissector call was made */
 	uint8_t		 probes[2];	/* UDP payloads probed, per side */
+	uint8_t		 unhinted;	/* no port hint: created by a probe */
 	int64_t		 last_sec;
 	int64_t		 closed_sec;
 	const struct dissector *dis;	/* borrowed */

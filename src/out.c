@@ -745,6 +745,7 @@ json_stats(struct out *out, const struct engine *eng,
 	jb_kint(jb, "expired", (long long)st->flows_expired);
 	jb_kint(jb, "evicted", (long long)st->flows_evicted);
 	jb_kint(jb, "peak", (long long)st->flows_peak);
+	jb_kint(jb, "unclaimed_packets", (long long)st->l4_unclaimed);
 	jb_raw(jb, "}", 1);
 	jb_key(jb, "reassembly");
 	jb_raw(jb, "{", 1);

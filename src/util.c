@@ -76,37 +76,50 @@ char *
 str_printable(char *dst, size_t dstsz, const uint8_t *src, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, o;
-	char tmp[4];
-	size_t tl, k;
+	size_t i, o, run;
 
 	if (dstsz == 0)
 		return dst;
 	o = 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n;) {
+		/* a run of plain printable bytes is copied at once */
+		for (run = 0; i + run < n && src[i + run] >= 0x20 &&
+		    src[i + run] < 0x7f && src[i + run] != '\\'; run++)
+			;
+		if (run > 0) {
+			if (o + run >= dstsz)
+				goto cut;
+			memcpy(dst + o, src + i, run);
+			o += run;
+			i += run;
+			continue;
+		}
 		if (src[i] == '\\') {
-			tmp[0] = '\\';
-			tmp[1] = '\\';
-			tl = 2;
-		} else if (src[i] >= 0x20 && src[i] < 0x7f) {
-			tmp[0] = (char)src[i];
-			tl = 1;
+			if (o + 2 >= dstsz)
+				goto cut;
+			dst[o++] = '\\';
+			dst[o++] = '\\';
 		} else {
-			tmp[0] = '\\';
-			tmp[1] = 'x';
-			tmp[2] = hex[src[i] >> 4];
-			tmp[3] = hex[src[i] & 0xf];
-			tl = 4;
+			if (o + 4 >= dstsz)
+				goto cut;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[src[i] >> 4];
+			dst[o++] = hex[src[i] & 0xf];
 		}
-		if (o + tl >= dstsz) {
-			dst[o] = '\0';
-			cut(dst, dstsz);
-			return dst;
-		}
-		for (k = 0; k < tl; k++)
-			dst[o++] = tmp[k];
+		i++;
 	}
 	dst[o] = '\0';
+	return dst;
+cut:
+	/* what fits, then "..." over the last three places */
+	if (o > dstsz - 1)
+		o = dstsz - 1;
+	while (o < dstsz - 1 && i < n && src[i] >= 0x20 && src[i] < 0x7f &&
+	    src[i] != '\\')
+		dst[o++] = (char)src[i++];
+	dst[o] = '\0';
+	cut(dst, dstsz);
 	return dst;
 }
 

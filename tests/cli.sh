@@ -103,9 +103,16 @@ if command -v tcprewrite >/dev/null 2>&1; then
 	t "the content probe finds Kerberos on port 61088 without --port" sh -c \
 	    "[ \$('$bin' --json -r '$tmp/p61088.pcap' | \
 	     grep -c '\"type\":\"krb\"') -eq $want ]"
+	split=$shared/captures/real/suricata-krb5-two-segments.pcap
+	tcprewrite --portmap=88:61088 -i "$split" -o "$tmp/split61088.pcap"
+	t "a record split over segments on port 61088 is reassembled" sh -c \
+	    "'$bin' --json -r '$tmp/split61088.pcap' | grep '\"type\":\"krb\"' | \
+	     sed -e 's/.*\"frame\":\\([0-9]*\\).*\"msg\":\"\\([A-Z-]*\\)\".*/\\1 \\2/' | \
+	     tr '\\n' ' ' | grep -qx '4 AS-REQ 6 TGS-REQ '"
 else
 	skip "--port kerberos=61088" "no tcprewrite"
 	skip "content probe on port 61088" "no tcprewrite"
+	skip "split record on port 61088" "no tcprewrite"
 fi
 t "-v prints one line per message" sh -c \
     "[ \$('$bin' -v -r '$kinit' | grep -c ' kerberos/\(udp\|tcp\) ') -eq \

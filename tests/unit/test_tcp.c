@@ -664,7 +664,9 @@ test_ignored(void)
 	s2c(&t, 1, TH_ACK | TH_FIN, NULL, 0);
 	tn_sleep(&t, 11);
 	tn_expire(&t);
-	is_int(t.eng.st.flows_expired, 1, "ignored: FIN both ways ends it");
+	/* no port hint, no probe match: no flow is ever kept */
+	is_int(t.eng.st.flows_created, 0, "ignored: no flow created");
+	is_int(t.eng.st.l4_unclaimed, 26, "ignored: 26 packets unclaimed");
 	is_int(tn_rec.n_ev, 0, "ignored: the test dissector saw nothing");
 
 	/* UDP: two probes per side, then ignored */
@@ -674,7 +676,8 @@ test_ignored(void)
 	tn_udp4(&t, S, 7002, C, 7001, "nope", 4);
 	tn_udp4(&t, S, 7002, C, 7001, "nope", 4);
 	is_int(t.eng.st.udp, 5, "ignored UDP: 5 datagrams");
-	is_int(t.eng.st.flows_active, 1, "ignored UDP: one flow");
+	is_int(t.eng.st.flows_active, 0, "ignored UDP: no flow kept");
+	is_int(t.eng.st.l4_unclaimed, 31, "ignored UDP: 5 more unclaimed");
 	tn_fini(&t);
 	flow_set_test_dissector(&tn_dissector);
 }
