@@ -20,12 +20,14 @@
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "pcapfile.h"
 #include "util.h"
 
 #define DEFAULT_SNAPLEN	262144
 
 struct capture {
-	pcap_t			*pc;
+	pcap_t			*pc;	/* a dead handle with pf */
+	struct pcapfile		*pf;	/* classic pcap file: our reader */
 	int			 live;
 	int			 offline_filter;	/* filter in userland */
 	struct bpf_program	 prog;
@@ -34,6 +36,7 @@ struct capture {
 	struct engine		*eng;		/* borrowed during run */
 	long			 count, seen;
 	uint64_t		 frame;
+	int			 stop;	/* -c reached */
 };
 
 static pcap_t * volatile	 active;	/* for the signal handler */
@@ -68,6 +71,7 @@ static const char default_filter[] = BASE_FILTER;
 static void	on_signal(int);
 static void	on_packet(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
+static int	run_pcapfile(struct capture *, char *, size_t);
 static int	drop_privileges(const char *, char *, size_t);
 
 const char *
@@ -129,7 +133,19 @@ capture_open(const struct capture_opts *o, struct capture **cap_out,
 	ebuf[0] = '\0';
 	rc = -1;
 	if (o->file != NULL) {
-		cap->pc = pcap_open_offline(o->file, ebuf);
+		/* a classic pcap file is read by pcapfile.c; the rest
+		 * (pcapng, standard input) by libpcap */
+		rc = strcmp(o->file, "-") == 0 ? 1 :
+		    pcapfile_open(o->file, &cap->pf, err, errsz);
+		if (rc < 0)
+			goto out;
+		if (rc == 0)
+			cap->pc = pcap_open_dead(pcapfile_linktype(cap->pf),
+			    pcapfile_snaplen(cap->pf) > 0 ?
+			    pcapfile_snaplen(cap->pf) : DEFAULT_SNAPLEN);
+		else
+			cap->pc = pcap_open_offline(o->file, ebuf);
+		rc = -1;
 		if (cap->pc == NULL) {
 			snprintf(err, errsz, "%s: %s", o->file, ebuf);
 			goto out;
@@ -238,8 +254,30 @@ on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *p)
 	pkt.caplen = h->caplen;
 	pkt.wirelen = h->len;
 	engine_packet(cap->eng, &pkt, p, h->caplen);
-	if (cap->count > 0 && ++cap->seen >= cap->count)
+	if (cap->count > 0 && ++cap->seen >= cap->count) {
+		cap->stop = 1;
 		pcap_breakloop(cap->pc);
+	}
+}
+
+/* The read loop over pcapfile.c's records. */
+static int
+run_pcapfile(struct capture *cap, char *err, size_t errsz)
+{
+	struct pcapfile_rec rec;
+	struct pcap_pkthdr h;
+	int rc;
+
+	while (!interrupted && !cap->stop) {
+		if ((rc = pcapfile_next(cap->pf, &rec, err, errsz)) <= 0)
+			return rc;
+		h.ts.tv_sec = (time_t)rec.sec;
+		h.ts.tv_usec = (suseconds_t)rec.usec;
+		h.caplen = rec.caplen;
+		h.len = rec.wirelen;
+		on_packet((u_char *)cap, &h, rec.data);
+	}
+	return 0;
 }
 
 int
@@ -253,6 +291,12 @@ capture_run(struct capture *cap, struct engine *eng, long count, char *err,
 	eng->linktype = pcap_datalink(cap->pc);
 	active = cap->pc;
 	rc = 0;
+	if (cap->pf != NULL) {
+		rc = run_pcapfile(cap, err, errsz);
+		active = NULL;
+		cap->eng = NULL;
+		return rc < 0 ? -1 : 0;
+	}
 	if (!interrupted)
 		rc = pcap_loop(cap->pc, -1, on_packet, (u_char *)cap);
 	active = NULL;
@@ -286,6 +330,7 @@ capture_close(struct capture *cap)
 		pcap_freecode(&cap->prog);
 	if (cap->pc != NULL)
 		pcap_close(cap->pc);
+	pcapfile_close(cap->pf);
 	free(cap->filter);
 	free(cap);
 }

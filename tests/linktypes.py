@@ -114,6 +114,15 @@ def records(path):
         for r in recs if r["type"] == "krb"]
 
 
+def records_ts(path):
+    p = subprocess.run([krbscope, "--json", "-r", path],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       check=False)
+    return p.returncode, [json.loads(x) for x in
+                          p.stdout.decode().splitlines()
+                          if '"type":"krb"' in x]
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for src in SOURCES:
@@ -135,6 +144,45 @@ def main():
                     "%s as %s: %d records, same as Ethernet" %
                     (name, kind, len(got)),
                     "exit %d, %d records vs %d" % (rc, len(got), len(want)))
+        # the file format itself: byte order, nanoseconds, a cut file
+        src = SOURCES[0]
+        if os.path.exists(src):
+            link, pkts = read_pcap(src)
+            rc, want = records_ts(src)
+            path = os.path.join(tmp, "be.pcap")
+            with open(path, "wb") as f:
+                f.write(struct.pack(">IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0,
+                                    262144, link))
+                for sec, usec, data, orig in pkts:
+                    f.write(struct.pack(">IIII", sec, usec, len(data), orig))
+                    f.write(data)
+            rc, got = records_ts(path)
+            tap(rc == 0 and got == want, "big-endian pcap: same records",
+                "exit %d, %d vs %d records" % (rc, len(got), len(want)))
+            path = os.path.join(tmp, "ns.pcap")
+            with open(path, "wb") as f:
+                f.write(struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0,
+                                    262144, link))
+                for sec, usec, data, orig in pkts:
+                    f.write(struct.pack("<IIII", sec, usec * 1000 + 999,
+                                        len(data), orig))
+                    f.write(data)
+            rc, got = records_ts(path)
+            tap(rc == 0 and got == want,
+                "nanosecond pcap: same records and microsecond times",
+                "exit %d, %d vs %d records" % (rc, len(got), len(want)))
+            data = open(src, "rb").read()
+            path = os.path.join(tmp, "cut.pcap")
+            with open(path, "wb") as f:
+                f.write(data[:len(data) // 2])
+            p = subprocess.run([krbscope, "--json", "-r", path],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, check=False)
+            lines = p.stdout.decode().splitlines()
+            tap(p.returncode == 2 and b"truncated file" in p.stderr and
+                len(lines) > 10 and json.loads(lines[-1])["type"] ==
+                "stats", "a file cut mid-record: records before the cut, "
+                "stats, then exit 2 saying so", p.stderr.decode())
         # an unsupported link type is refused with a clear message
         path = os.path.join(tmp, "wifi.pcap")
         write_pcap(path, DLT_80211, [(0, 0, b"\0" * 40, 40)])
