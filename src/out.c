@@ -32,6 +32,13 @@ static const int report_cols[] = {
 };
 #define N_COLS	(sizeof(report_cols) / sizeof(report_cols[0]))
 
+/* Bytes JSON wants escaped in a string: control bytes, '"' and '\\'. */
+static const uint8_t json_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1
+};
+
 struct client {
 	int		 used;
 	int		 family;
@@ -156,7 +163,7 @@ err_str(int32_t code, char *buf, size_t sz)
 
 /* ---- JSON building ---------------------------------------------------- */
 
-static void
+static inline void
 jb_raw(struct jbuf *jb, const char *s, size_t n)
 {
 	if (jb->len + n + 1 > jb->cap) {
@@ -168,16 +175,35 @@ jb_raw(struct jbuf *jb, const char *s, size_t n)
 	jb->len += n;
 }
 
+/* A decimal integer, without printf. */
+static void
+jb_int(struct jbuf *jb, long long v)
+{
+	char b[24];
+	unsigned long long u;
+	size_t i;
+
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	i = sizeof(b);
+	do {
+		b[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		b[--i] = '-';
+	jb_raw(jb, b + i, sizeof(b) - i);
+}
+
 /* A JSON string; our strings are printable ASCII already. */
 static void
 jb_str(struct jbuf *jb, const char *s)
 {
-	const char *run;
 	char esc[8];
+	const char *run;
 
 	jb_raw(jb, "\"", 1);
 	for (run = s; *s != '\0'; s++) {
-		if (*s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
+		if (!json_special[(unsigned char)*s])
 			continue;
 		jb_raw(jb, run, (size_t)(s - run));
 		if (*s == '"' || *s == '\\') {
@@ -210,14 +236,17 @@ jb_printf(struct jbuf *jb, const char *fmt, ...)
 	jb_raw(jb, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
+/* Keys are our own literals: plain ASCII, nothing to escape. */
 static void
 jb_key(struct jbuf *jb, const char *k)
 {
 	if (jb->len > 0 && jb->p[jb->len - 1] != '{' &&
 	    jb->p[jb->len - 1] != '[')
-		jb_raw(jb, ",", 1);
-	jb_str(jb, k);
-	jb_raw(jb, ":", 1);
+		jb_raw(jb, ",\"", 2);
+	else
+		jb_raw(jb, "\"", 1);
+	jb_raw(jb, k, strlen(k));
+	jb_raw(jb, "\":", 2);
 }
 
 static void
@@ -231,7 +260,7 @@ static void
 jb_kint(struct jbuf *jb, const char *k, long long v)
 {
 	jb_key(jb, k);
-	jb_printf(jb, "%lld", v);
+	jb_int(jb, v);
 }
 
 static void
@@ -274,6 +303,7 @@ jb_flags(struct jbuf *jb, const char *k, uint32_t v,
 static void
 jb_ticket(struct jbuf *jb, const struct krb_ticket *t)
 {
+	static const char hex[] = "0123456789abcdef";
 	char buf[40];
 	int i;
 
@@ -284,8 +314,11 @@ jb_ticket(struct jbuf *jb, const struct krb_ticket *t)
 	jb_kstr(jb, "etype", etype_str(t->etype, buf, sizeof(buf)));
 	if (t->has_kvno)
 		jb_kint(jb, "kvno", t->kvno);
-	for (i = 0; i < KRB_ID_LEN; i++)
-		snprintf(buf + 2 * i, 3, "%02x", t->id[i]);
+	for (i = 0; i < KRB_ID_LEN; i++) {
+		buf[2 * i] = hex[t->id[i] >> 4];
+		buf[2 * i + 1] = hex[t->id[i] & 0xf];
+	}
+	buf[2 * KRB_ID_LEN] = '\0';
 	jb_kstr(jb, "id", buf);
 	jb_kint(jb, "cipher_len", t->cipher_len);
 	jb_raw(jb, "}", 1);

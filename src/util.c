@@ -198,32 +198,91 @@ hash128(const void *data, size_t n, uint64_t seed, uint8_t out[16])
 	}
 }
 
+/*
+ * "YYYY-MM-DDTHH:MM:SS" of a second, from a small cache: a capture's
+ * messages share few distinct seconds, and gmtime_r + snprintf per
+ * message was most of the cost of writing JSON.
+ */
+static const char *
+second_str(int64_t sec)
+{
+	static struct {
+		int64_t	 sec;
+		int	 ok;
+		char	 s[64];
+	} cache[4];
+	static unsigned next;
+	struct tm tm;
+	time_t t;
+	unsigned i;
+
+	for (i = 0; i < 4; i++)
+		if (cache[i].ok && cache[i].sec == sec)
+			return cache[i].s;
+	i = next++ % 4;
+	t = (time_t)sec;
+	if (gmtime_r(&t, &tm) == NULL)
+		snprintf(cache[i].s, sizeof(cache[i].s), "%lld",
+		    (long long)sec);
+	else
+		snprintf(cache[i].s, sizeof(cache[i].s),
+		    "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec);
+	cache[i].sec = sec;
+	cache[i].ok = 1;
+	return cache[i].s;
+}
+
 void
 fmt_time_iso(char *dst, size_t dstsz, int64_t sec, long usec)
 {
-	struct tm tm;
-	time_t t;
+	const char *d;
+	size_t n;
+	int k;
 
-	t = (time_t)sec;
-	if (gmtime_r(&t, &tm) == NULL) {
-		snprintf(dst, dstsz, "%lld", (long long)sec);
+	d = second_str(sec);
+	n = strlen(d);
+	if (dstsz < n + 9) {
+		snprintf(dst, dstsz, "%s", d);
 		return;
 	}
-	if (usec >= 0)
-		snprintf(dst, dstsz, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, usec);
-	else
-		snprintf(dst, dstsz, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec);
+	memcpy(dst, d, n);
+	if (usec >= 0 && usec < 1000000) {
+		dst[n] = '.';
+		for (k = 6; k >= 1; k--) {
+			dst[n + (size_t)k] = (char)('0' + usec % 10);
+			usec /= 10;
+		}
+		n += 7;
+	}
+	dst[n] = 'Z';
+	dst[n + 1] = '\0';
 }
 
 void
 fmt_addr(char *dst, size_t dstsz, int family, const uint8_t *addr)
 {
-	if (inet_ntop(family, addr, dst, (socklen_t)dstsz) == NULL)
-		snprintf(dst, dstsz, "?");
+	size_t o;
+	int i;
+	unsigned v;
+
+	if (family != AF_INET || dstsz < 16) {
+		if (inet_ntop(family, addr, dst, (socklen_t)dstsz) == NULL)
+			snprintf(dst, dstsz, "?");
+		return;
+	}
+	for (o = 0, i = 0; i < 4; i++) {
+		v = addr[i];
+		if (i > 0)
+			dst[o++] = '.';
+		if (v >= 100)
+			dst[o++] = (char)('0' + v / 100);
+		if (v >= 10)
+			dst[o++] = (char)('0' + v / 10 % 10);
+		dst[o++] = (char)('0' + v % 10);
+	}
+	dst[o] = '\0';
 }
 
 double
