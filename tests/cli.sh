@@ -114,6 +114,18 @@ else
 	skip "content probe on port 61088" "no tcprewrite"
 	skip "split record on port 61088" "no tcprewrite"
 fi
+# Our file reader against libpcap's (standard input goes through libpcap):
+# the same records, for every capture at hand.
+for f in "$shared"/captures/real/*.pcap* "$top_srcdir"/captures/*.pcap*; do
+	[ -f "$f" ] || continue
+	t "file reader = libpcap on $(basename "$f")" sh -c \
+	    "'$bin' --json -r '$f' | grep -v '\"type\":\"stats\"' >'$tmp/r1'; \
+	     '$bin' --json -r - <'$f' | grep -v '\"type\":\"stats\"' >'$tmp/r2'; \
+	     cmp '$tmp/r1' '$tmp/r2' && \
+	     [ \$('$bin' --json -r '$f' | tail -n 1 | \
+	       sed -e 's/.*\"packets\":\\([0-9]*\\).*/\\1/') -eq \
+	       \$(capinfos -Mc '$f' | awk '/packets/ {print \$NF}') ]"
+done
 t "-v prints one line per message" sh -c \
     "[ \$('$bin' -v -r '$kinit' | grep -c ' kerberos/\(udp\|tcp\) ') -eq \
      \$(grep -c '\"type\":\"krb\"' '$tmp/file.json') ]"
