@@ -126,6 +126,15 @@ for f in "$shared"/captures/real/*.pcap* "$top_srcdir"/captures/*.pcap*; do
 	       sed -e 's/.*\"packets\":\\([0-9]*\\).*/\\1/') -eq \
 	       \$(capinfos -Mc '$f' | awk '/packets/ {print \$NF}') ]"
 done
+# pcapng written by editcap: the same records as the pcap it came from
+for f in "$kinit" "$msgtypes" "$top_srcdir"/captures/*.pcap; do
+	[ -f "$f" ] && command -v editcap >/dev/null 2>&1 || continue
+	editcap -F pcapng "$f" "$tmp/ng.pcapng"
+	t "pcapng of $(basename "$f"): same records as the pcap" sh -c \
+	    "'$bin' --json -r '$f' | grep -v '\"type\":\"stats\"' >'$tmp/r1'; \
+	     '$bin' --json -r '$tmp/ng.pcapng' | grep -v '\"type\":\"stats\"' \
+	     >'$tmp/r2'; cmp '$tmp/r1' '$tmp/r2'"
+done
 t "-v prints one line per message" sh -c \
     "[ \$('$bin' -v -r '$kinit' | grep -c ' kerberos/\(udp\|tcp\) ') -eq \
      \$(grep -c '\"type\":\"krb\"' '$tmp/file.json') ]"

@@ -114,6 +114,16 @@ def records(path):
         for r in recs if r["type"] == "krb"]
 
 
+def pad4(b):
+    return b + b"\0" * ((4 - len(b) % 4) % 4)
+
+
+def ng_block(btype, body):
+    body = pad4(body)
+    n = 12 + len(body)
+    return struct.pack(">II", btype, n) + body + struct.pack(">I", n)
+
+
 def records_ts(path):
     p = subprocess.run([krbscope, "--json", "-r", path],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -183,6 +193,39 @@ def main():
                 len(lines) > 10 and json.loads(lines[-1])["type"] ==
                 "stats", "a file cut mid-record: records before the cut, "
                 "stats, then exit 2 saying so", p.stderr.decode())
+        # pcapng written here: big-endian, nanosecond if_tsresol, two
+        # interfaces, packets on the second, a statistics block and an
+        # unknown block to step over, and one simple packet block
+        if os.path.exists(src):
+            path = os.path.join(tmp, "be.pcapng")
+            with open(path, "wb") as f:
+                f.write(ng_block(0x0a0d0d0a, struct.pack(
+                    ">IHHq", 0x1a2b3c4d, 1, 0, -1)))
+                f.write(ng_block(1, struct.pack(">HHI", link, 0, 0)))
+                f.write(ng_block(1, struct.pack(">HHI", link, 0, 262144) +
+                                 struct.pack(">HHB3x", 9, 1, 9) +
+                                 struct.pack(">HH", 0, 0)))
+                f.write(ng_block(0xbad, b"\x00" * 40))
+                for i, (sec, usec, data, orig) in enumerate(pkts):
+                    if i == 0:
+                        f.write(ng_block(3, struct.pack(">I", orig) +
+                                         pad4(data)))
+                        continue
+                    ts = sec * 10**9 + usec * 1000 + 7
+                    f.write(ng_block(6, struct.pack(
+                        ">IIIII", 1, ts >> 32, ts & 0xffffffff, len(data),
+                        orig) + pad4(data)))
+                f.write(ng_block(5, struct.pack(">III", 1, 0, 0)))
+            rc, got = records_ts(path)
+            # frame 1 is a simple packet block: no timestamp
+            tap(rc == 0 and [dict(r, ts=None) for r in got if
+                             r["frame"] == 1] ==
+                [dict(r, ts=None) for r in want if r["frame"] == 1] and
+                [r for r in got if r["frame"] > 1] ==
+                [r for r in want if r["frame"] > 1],
+                "big-endian nanosecond pcapng with two interfaces: "
+                "same records", "exit %d, %d vs %d" %
+                (rc, len(got), len(want)))
         # an unsupported link type is refused with a clear message
         path = os.path.join(tmp, "wifi.pcap")
         write_pcap(path, DLT_80211, [(0, 0, b"\0" * 40, 40)])
