@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#define _GNU_SOURCE		/* memfd_create(2) */
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
