@@ -1069,6 +1069,8 @@ krb_decode(const uint8_t *p, size_t len, struct krb_msg *out)
 	int rc, soft;
 
 	memset(out, 0, sizeof(*out));
+	out->raw = p;
+	out->raw_len = len;
 	kd.m = out;
 	kd.cut = 0;
 	kd.soft = 0;

@@ -10,6 +10,7 @@
 #ifndef KS_RECORD_H
 #define KS_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
 
@@ -56,6 +57,10 @@ struct krb_padata {
 };
 
 struct krb_msg {
+	/* the message's bytes: borrowed, valid only during the sink call */
+	const uint8_t	*raw;
+	size_t		 raw_len;
+
 	int		 status;	/* KRB_OK, KRB_TRUNCATED, KRB_INVALID */
 	int		 msg_type;	/* 0 when not even that was read */
 	int32_t		 pvno;
