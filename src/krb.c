@@ -8,6 +8,12 @@
  * KRB-SAFE, KRB-PRIV, KRB-CRED, KRB-ERROR), 5.2.7 (PA-DATA), 5.9.1
  * (METHOD-DATA in e-data); MS-KILE 2.2.2 (KERB-ERROR-DATA in e-data).
  *
+ * Contents of PA-DATA values (RFC 4120 5.2.7.2, 5.2.7.4, 5.2.7.5; MS-SFU
+ * 2.2.1, 2.2.2; MS-KILE 2.2.3, 2.2.8, 2.2.10) and of KRB-ERROR e-data
+ * (RFC 4120 5.9.1 TYPED-DATA, MS-KILE 2.2.1/2.2.2 KERB-ERROR-DATA and
+ * KERB-EXT-ERROR) are decoded best effort: a fault inside such a value
+ * only stops the decoding of that value, never changes the status.
+ *
  * Outcomes: a message longer than the captured bytes is decoded as far
  * as the bytes go and reported truncated; a message that contradicts its
  * own encoding (bad TLV, wrong type, a child larger than its parent,
@@ -34,6 +40,8 @@ struct kd {
 	struct krb_msg	*m;
 	int		 cut;	/* message longer than the capture */
 	int		 soft;	/* first fault that did not stop us */
+	struct krb_padata *pa;	/* PA-TGS-REQ entry of an embedded AP-REQ */
+	int		 in_edata;	/* PA-DATA of a KRB-ERROR's e-data */
 };
 
 /* An EncryptedData as read (RFC 4120 5.2.9). */
@@ -70,7 +78,22 @@ static int	kd_ticket(struct kd *, struct cur *, struct krb_ticket *);
 static int	kd_padata(struct kd *, struct cur *, struct krb_padata *,
 		    int *, int);
 static void	kd_tgs_ap_req(struct kd *, const uint8_t *, size_t, int);
-static void	kd_method_data(struct kd *, const uint8_t *, size_t);
+static int	kd_method_data(struct kd *, const uint8_t *, size_t);
+static void	kd_sub(struct kd *, struct krb_msg *, int);
+static int	kd_bool(struct cur *, int *);
+static int	kd_user(struct kd *, struct cur *, char *, size_t, int,
+		    char *, size_t);
+static int	pa_etype_info(struct kd *, struct cur *, struct krb_padata *,
+		    int);
+static int	pa_for_user(struct kd *, struct cur *, struct krb_padata *);
+static int	pa_s4u_x509(struct kd *, struct cur *, struct krb_padata *);
+static int	pa_one_field(struct kd *, struct cur *, uint32_t,
+		    struct cur *);
+static void	pa_value(struct kd *, struct krb_padata *, const uint8_t *,
+		    size_t, int);
+static void	msg_pa_flags(struct krb_msg *);
+static int	kd_add_tickets(struct kd *, struct cur *);
+static void	kd_e_data_kind(struct kd *, const uint8_t *, size_t);
 static int	kd_etypes(struct kd *, struct cur *);
 static int	kd_req_body(struct kd *, struct cur *);
 static int	kd_kdc_req(struct kd *, struct cur *);
@@ -472,8 +495,8 @@ kd_padata(struct kd *kd, struct cur *v, struct krb_padata *out, int *n_out,
 					break;
 				if (idx < 0 && *n_out < KRB_MAX_PADATA) {
 					idx = (*n_out)++;
+					memset(&out[idx], 0, sizeof(out[idx]));
 					out[idx].type = type;
-					out[idx].len = 0;
 				}
 				break;
 			case 2:
@@ -485,12 +508,19 @@ kd_padata(struct kd *kd, struct cur *v, struct krb_padata *out, int *n_out,
 					break;
 				}
 				kd_end(kd, &f);
-				if (idx >= 0)
+				if (idx >= 0) {
 					out[idx].len = claimed > UINT32_MAX ?
 					    UINT32_MAX : (uint32_t)claimed;
-				if (tgs && type == 1 && !kd->m->ticket.present)
+					pa_value(kd, &out[idx], t.val.p,
+					    t.val.len, claimed > t.val.len);
+				}
+				if (tgs && type == 1 &&
+				    !kd->m->ticket.present) {
+					kd->pa = idx >= 0 ? &out[idx] : NULL;
 					kd_tgs_ap_req(kd, t.val.p, t.val.len,
 					    claimed > t.val.len);
+					kd->pa = NULL;
+				}
 				break;
 			default:
 				break;
@@ -516,9 +546,8 @@ kd_tgs_ap_req(struct kd *kd, const uint8_t *p, size_t len, int cut)
 	struct cur c;
 	int rc;
 
-	sub.m = kd->m;
-	sub.cut = cut;
-	sub.soft = 0;
+	kd_sub(&sub, kd->m, cut);
+	sub.pa = kd->pa;
 	cur_init(&c, p, len);
 	if ((rc = kd_read(&sub, &c, &app, NULL)) != 0)
 		goto out;
@@ -538,26 +567,357 @@ out:
 
 /*
  * e-data holding METHOD-DATA (RFC 4120 5.9.1): taken only when the whole
- * e-data is a clean SEQUENCE OF PA-DATA. Anything else (KERB-ERROR-DATA,
- * TYPED-DATA) is left alone.
+ * e-data is a clean SEQUENCE OF PA-DATA; returns 1 then. Anything else
+ * (KERB-ERROR-DATA, TYPED-DATA) is left alone.
  */
-static void
+static int
 kd_method_data(struct kd *kd, const uint8_t *p, size_t len)
 {
 	struct krb_padata pa[KRB_MAX_PADATA];
 	struct kd sub;
 	struct cur c;
-	int n;
+	int n, n_ei, n_ei_cut;
 
-	sub.m = kd->m;
-	sub.cut = 0;
-	sub.soft = 0;
+	kd_sub(&sub, kd->m, 0);
+	sub.in_edata = 1;
 	n = 0;
+	n_ei = kd->m->n_etype_info;
+	n_ei_cut = kd->m->n_etype_info_cut;
 	cur_init(&c, p, len);
-	if (kd_padata(&sub, &c, pa, &n, 0) != 0 || sub.soft != 0 || n == 0)
-		return;
+	if (kd_padata(&sub, &c, pa, &n, 0) != 0 || sub.soft != 0 || n == 0) {
+		kd->m->n_etype_info = n_ei;	/* forget what it added */
+		kd->m->n_etype_info_cut = n_ei_cut;
+		return 0;
+	}
 	memcpy(kd->m->padata, pa, (size_t)n * sizeof(pa[0]));
 	kd->m->n_padata = n;
+	return 1;
+}
+
+/* A separate decoding pass over an embedded encoding. */
+static void
+kd_sub(struct kd *sub, struct krb_msg *m, int cut)
+{
+	sub->m = m;
+	sub->cut = cut;
+	sub->soft = 0;
+	sub->pa = NULL;
+	sub->in_edata = 0;
+}
+
+/* BOOLEAN (X.690 8.2): one octet, any non-zero value is TRUE. */
+static int
+kd_bool(struct cur *v, int *out)
+{
+	struct der_tlv t;
+	int rc;
+
+	if ((rc = der_expect(v, DER_UNIVERSAL, DER_TAG_BOOLEAN, &t)) != 0)
+		return rc;
+	if (t.val.len != 1)
+		return E_INVALID;
+	*out = cur_get_u8(&t.val) != 0;
+	return 0;
+}
+
+/*
+ * name@realm from a PrincipalName at [name_tag] and a Realm at
+ * [name_tag + 1] in the SEQUENCE making up v (PA-FOR-USER, S4UUserID);
+ * auth-package [3] of PA-FOR-USER into pkg when pkg is not NULL. Sets
+ * dst only when the name was read.
+ */
+static int
+kd_user(struct kd *kd, struct cur *v, char *dst, size_t dstsz,
+    int name_tag, char *pkg, size_t pkgsz)
+{
+	char name[KRB_NAME_MAX], realm[KRB_REALM_MAX];
+	struct cur seq, f;
+	uint32_t tag;
+	int32_t ntype;
+	int rc, have;
+
+	name[0] = realm[0] = '\0';
+	have = 0;
+	rc = kd_seq(kd, v, &seq);
+	while (rc == 0 && cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+			break;
+		if (tag == (uint32_t)name_tag) {
+			if ((rc = kd_principal(kd, &f, name, sizeof(name),
+			    &ntype)) == 0)
+				have = 1;
+		} else if (tag == (uint32_t)name_tag + 1)
+			rc = kd_string(kd, &f, realm, sizeof(realm));
+		else if (pkg != NULL && tag == 3)
+			rc = kd_string(kd, &f, pkg, pkgsz);
+	}
+	if (have) {
+		dst[0] = '\0';
+		str_append(dst, dstsz, name);
+		str_append(dst, dstsz, "@");
+		str_append(dst, dstsz, realm);
+	}
+	return rc;
+}
+
+/*
+ * ETYPE-INFO (RFC 4120 5.2.7.4; info2 clear) or ETYPE-INFO2 (5.2.7.5):
+ * a SEQUENCE OF entries { etype [0], salt [1], s2kparams [2] (info2) }.
+ */
+static int
+pa_etype_info(struct kd *kd, struct cur *v, struct krb_padata *pa,
+    int info2)
+{
+	struct krb_msg *m = kd->m;
+	struct krb_etype_info *e;
+	struct der_tlv t;
+	struct cur list, seq, f;
+	size_t claimed;
+	uint32_t tag;
+	int rc, got;
+
+	pa->ei_first = m->n_etype_info;
+	pa->ei_n = 0;
+	if ((rc = kd_seq(kd, v, &list)) != 0)
+		return rc;
+	while (cur_left(&list) > 0) {
+		if ((rc = kd_seq_next(kd, &list, &seq)) != 0)
+			return rc;
+		if (m->n_etype_info >= KRB_MAX_ETYPE_INFO) {
+			m->n_etype_info_cut++;
+			continue;
+		}
+		e = &m->etype_info[m->n_etype_info];
+		memset(e, 0, sizeof(*e));
+		got = 0;
+		while (rc == 0 && cur_left(&seq) > 0) {
+			if ((rc = kd_field(kd, &seq, &tag, &f)) != 0)
+				break;
+			switch (tag) {
+			case 0:
+				if ((rc = kd_i32(kd, &f, &e->etype)) == 0)
+					got = 1;
+				break;
+			case 1:
+				if ((rc = kd_read(kd, &f, &t, NULL)) != 0)
+					break;
+				if (t.cls != DER_UNIVERSAL || t.constructed) {
+					rc = E_INVALID;
+					break;
+				}
+				str_printable(e->salt, sizeof(e->salt),
+				    t.val.p, t.val.len);
+				e->has_salt = 1;
+				break;
+			case 2:
+				if (!info2 || (rc = kd_read(kd, &f, &t,
+				    &claimed)) != 0)
+					break;
+				e->has_s2kparams = 1;
+				e->s2kparams_len = claimed > UINT32_MAX ?
+				    UINT32_MAX : (uint32_t)claimed;
+				break;
+			default:
+				break;
+			}
+		}
+		if (!got) {		/* etype is required */
+			if (rc != 0)
+				return rc;
+			continue;
+		}
+		m->n_etype_info++;
+		pa->ei_n++;
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* PA-FOR-USER (MS-SFU 2.2.1). */
+static int
+pa_for_user(struct kd *kd, struct cur *v, struct krb_padata *pa)
+{
+	struct krb_msg *m = kd->m;
+	int rc;
+
+	if (m->for_user[0] != '\0')
+		return 0;	/* the first one is reported */
+	rc = kd_user(kd, v, m->for_user, sizeof(m->for_user), 0,
+	    m->auth_package, sizeof(m->auth_package));
+	if (m->for_user[0] != '\0')
+		pa->has |= KRB_PA_USER;
+	if (m->auth_package[0] != '\0')
+		pa->has |= KRB_PA_AUTH_PACKAGE;
+	return rc;
+}
+
+/* PA-S4U-X509-USER (MS-SFU 2.2.2): cname [1] / crealm [2] of user-id [0]. */
+static int
+pa_s4u_x509(struct kd *kd, struct cur *v, struct krb_padata *pa)
+{
+	struct krb_msg *m = kd->m;
+	struct cur f;
+	int rc;
+
+	if (m->s4u_user[0] != '\0')
+		return 0;
+	if ((rc = pa_one_field(kd, v, 0, &f)) != 0)
+		return rc;
+	rc = kd_user(kd, &f, m->s4u_user, sizeof(m->s4u_user), 1, NULL, 0);
+	if (m->s4u_user[0] != '\0')
+		pa->has |= KRB_PA_USER;
+	return rc;
+}
+
+/* Field [n] of the SEQUENCE making up v: 0, or E_INVALID if absent. */
+static int
+pa_one_field(struct kd *kd, struct cur *v, uint32_t n, struct cur *out)
+{
+	struct cur seq;
+	uint32_t tag;
+	int rc;
+
+	if ((rc = kd_seq(kd, v, &seq)) != 0)
+		return rc;
+	while (cur_left(&seq) > 0) {
+		if ((rc = kd_field(kd, &seq, &tag, out)) != 0)
+			return rc;
+		if (tag == n)
+			return 0;
+	}
+	return E_INVALID;
+}
+
+/*
+ * The contents of one padata-value, best effort into pa (and the message
+ * level lists). Its faults are not the message's: they are dropped.
+ */
+static void
+pa_value(struct kd *kd, struct krb_padata *pa, const uint8_t *p, size_t len,
+    int cut)
+{
+	struct kd sub;
+	struct enc e;
+	struct cur c, f;
+	uint32_t u;
+	int b;
+
+	/* no user names from a KDC's e-data: they would outlive a failure */
+	if (kd->in_edata && (pa->type == 129 || pa->type == 130))
+		return;
+	kd_sub(&sub, kd->m, cut);
+	cur_init(&c, p, len);
+	switch (pa->type) {
+	case 2:		/* PA-ENC-TIMESTAMP: EncryptedData */
+		(void)kd_enc(&sub, &c, &e);
+		if (e.has_etype) {
+			pa->has |= KRB_PA_ETYPE;
+			pa->etype = e.etype;
+		}
+		if (e.has_kvno) {
+			pa->has |= KRB_PA_KVNO;
+			pa->kvno = e.kvno;
+		}
+		break;
+	case 11:	/* PA-ETYPE-INFO */
+	case 19:	/* PA-ETYPE-INFO2 */
+		/* an unreadable list is not reported as an empty one */
+		if (pa_etype_info(&sub, &c, pa, pa->type == 19) == 0 ||
+		    pa->ei_n > 0)
+			pa->has |= KRB_PA_ETYPE_INFO;
+		break;
+	case 128:	/* PA-PAC-REQUEST (MS-KILE 2.2.3) */
+		if (pa_one_field(&sub, &c, 0, &f) == 0 &&
+		    kd_bool(&f, &b) == 0) {
+			pa->has |= KRB_PA_INCLUDE_PAC;
+			pa->include_pac = b;
+		}
+		break;
+	case 129:	/* PA-FOR-USER */
+		(void)pa_for_user(&sub, &c, pa);
+		break;
+	case 130:	/* PA-S4U-X509-USER */
+		(void)pa_s4u_x509(&sub, &c, pa);
+		break;
+	case 165:
+		/*
+		 * PA-SUPPORTED-ENCTYPES (MS-KILE 2.2.8): the 32-bit mask of
+		 * 2.2.7 as 4 bytes little-endian (what Windows sends and
+		 * Wireshark reads), not a DER INTEGER.
+		 */
+		if (!cut && len == 4) {
+			pa->has |= KRB_PA_SUPP_ETYPES;
+			pa->flags = cur_get_le32(&c);
+		}
+		break;
+	case 167:	/* PA-PAC-OPTIONS (MS-KILE 2.2.10) */
+		if (pa_one_field(&sub, &c, 0, &f) == 0 &&
+		    kd_bits(&sub, &f, &u) == 0) {
+			pa->has |= KRB_PA_PAC_OPTIONS;
+			pa->flags = u;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Message-level facts from the PA-DATA of a KDC-REQ / KDC-REP. */
+static void
+msg_pa_flags(struct krb_msg *m)
+{
+	int i;
+
+	for (i = 0; i < m->n_padata; i++) {
+		switch (m->padata[i].type) {
+		case 136:	/* PA-FX-FAST */
+			m->armored = 1;
+			break;
+		case 14:	/* PA-PK-AS-REQ_OLD */
+		case 15:	/* PA-PK-AS-REP_OLD */
+		case 16:	/* PA-PK-AS-REQ */
+		case 17:	/* PA-PK-AS-REP */
+			m->pkinit = 1;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/*
+ * additional-tickets [11]: counted as any TLVs (as before); the first
+ * KRB_MAX_ADD_TICKETS decoded best effort into m->add_tickets.
+ */
+static int
+kd_add_tickets(struct kd *kd, struct cur *v)
+{
+	struct krb_msg *m = kd->m;
+	struct der_tlv t;
+	struct cur list, one;
+	struct kd sub;
+	const uint8_t *start;
+	int rc;
+
+	m->n_additional_tickets = 0;
+	if ((rc = kd_seq(kd, v, &list)) != 0)
+		return rc;
+	while (cur_left(&list) > 0) {
+		start = list.p;
+		if ((rc = kd_read(kd, &list, &t, NULL)) != 0)
+			return rc;
+		m->n_additional_tickets++;
+		if (m->n_add_tickets >= KRB_MAX_ADD_TICKETS)
+			continue;
+		kd_sub(&sub, m, kd->cut);
+		cur_init(&one, start, t.hdr_len + t.val.len);
+		(void)kd_ticket(&sub, &one,
+		    &m->add_tickets[m->n_add_tickets]);
+		if (m->add_tickets[m->n_add_tickets].present)
+			m->n_add_tickets++;
+	}
+	return 0;
 }
 
 static int
@@ -638,7 +998,7 @@ kd_req_body(struct kd *kd, struct cur *v)
 			rc = kd_count(kd, &f, &m->n_addresses);
 			break;
 		case 11:
-			rc = kd_count(kd, &f, &m->n_additional_tickets);
+			rc = kd_add_tickets(kd, &f);
 			break;
 		default:	/* [10] enc-authorization-data, unknown */
 			break;
@@ -780,6 +1140,9 @@ kd_ap_req(struct kd *kd, struct cur *v, int embedded)
 			if ((rc = kd_bits(kd, &f, &opts)) == 0 && !embedded) {
 				m->has_ap_options = 1;
 				m->ap_options = opts;
+			} else if (rc == 0 && kd->pa != NULL) {
+				kd->pa->has |= KRB_PA_AP_OPTIONS;
+				kd->pa->ap_options = opts;
 			}
 			break;
 		case 3:
@@ -919,7 +1282,7 @@ kd_e_data(struct kd *kd, struct cur *v)
 		    (uint32_t)claimed;
 		kd_end(kd, v);
 		if (claimed == t.val.len)
-			kd_method_data(kd, t.val.p, t.val.len);
+			kd_e_data_kind(kd, t.val.p, t.val.len);
 		return 0;
 	}
 	if (t.tag == DER_TAG_SEQUENCE && t.constructed) {
@@ -930,10 +1293,84 @@ kd_e_data(struct kd *kd, struct cur *v)
 		    (uint32_t)total;
 		kd_end(kd, v);
 		if (claimed == t.val.len)
-			kd_method_data(kd, start, t.hdr_len + t.val.len);
+			kd_e_data_kind(kd, start, t.hdr_len + t.val.len);
 		return 0;
 	}
 	return E_INVALID;
+}
+
+/*
+ * What a whole e-data holds: METHOD-DATA (its PA-DATA fill m->padata),
+ * TYPED-DATA (SEQUENCE OF SEQUENCE { data-type [0], data-value [1] }) or
+ * MS-KILE KERB-ERROR-DATA (SEQUENCE { data-type [1], data-value [2] });
+ * for data-type 3 (KERB_ERR_TYPE_EXTENDED) the value is a KERB-EXT-ERROR
+ * whose first 4 bytes are the NTSTATUS, little-endian.
+ */
+static void
+kd_e_data_kind(struct kd *kd, const uint8_t *p, size_t len)
+{
+	struct krb_msg *m = kd->m;
+	struct kd sub;
+	struct der_tlv t;
+	struct cur c, seq, ent, f, val;
+	const uint8_t *dv;
+	size_t dvlen;
+	uint32_t tag;
+	int32_t dt, types[KRB_MAX_TYPED_DATA];
+	int rc, n;
+
+	m->e_data_kind = KRB_EDATA_UNKNOWN;
+	if (kd_method_data(kd, p, len)) {
+		m->e_data_kind = KRB_EDATA_METHOD;
+		return;
+	}
+	kd_sub(&sub, m, 0);
+	cur_init(&c, p, len);
+	if (kd_seq(&sub, &c, &seq) != 0 || cur_left(&seq) == 0)
+		return;
+	if (cur_peek_u8(&seq, 0) == (DER_CONTEXT | 0x20 | 1)) {
+		/* KERB-ERROR-DATA */
+		dv = NULL;
+		dvlen = 0;
+		rc = 0;
+		while (rc == 0 && cur_left(&seq) > 0) {
+			if ((rc = kd_field(&sub, &seq, &tag, &f)) != 0)
+				break;
+			if (tag == 1 && (rc = kd_i32(&sub, &f, &dt)) == 0) {
+				m->has_e_data_type = 1;
+				m->e_data_type = dt;
+			} else if (tag == 2)
+				rc = der_get_octets(&f, &dv, &dvlen);
+		}
+		if (!m->has_e_data_type)
+			return;
+		m->e_data_kind = KRB_EDATA_KERB_ERROR;
+		if (m->e_data_type == 3 && dv != NULL && dvlen >= 4) {
+			cur_init(&val, dv, dvlen);
+			m->ntstatus = cur_get_le32(&val);
+			m->has_ntstatus = 1;
+		}
+		return;
+	}
+	/* TYPED-DATA: taken only when every entry reads */
+	n = 0;
+	while (cur_left(&seq) > 0) {
+		if (kd_seq_next(&sub, &seq, &ent) != 0)
+			return;
+		if (kd_read(&sub, &ent, &t, NULL) != 0 ||
+		    t.cls != DER_CONTEXT || t.tag != 0 || !t.constructed ||
+		    kd_i32(&sub, &t.val, &dt) != 0)
+			return;
+		if (n < KRB_MAX_TYPED_DATA)
+			types[n] = dt;
+		n++;
+	}
+	if (sub.soft != 0)
+		return;
+	m->e_data_kind = KRB_EDATA_TYPED;
+	m->n_typed_data = n;
+	memcpy(m->typed_data, types, (size_t)(n < KRB_MAX_TYPED_DATA ? n :
+	    KRB_MAX_TYPED_DATA) * sizeof(types[0]));
 }
 
 /* KRB-ERROR (RFC 4120 5.9.1). */
@@ -1068,14 +1505,19 @@ krb_decode(const uint8_t *p, size_t len, struct krb_msg *out)
 	struct cur c;
 	int rc, soft;
 
-	memset(out, 0, sizeof(*out));
+	/* the big arrays at the end are defined only up to their counts */
+	memset(out, 0, offsetof(struct krb_msg, etype_info));
 	out->raw = p;
 	out->raw_len = len;
-	kd.m = out;
-	kd.cut = 0;
-	kd.soft = 0;
+	kd_sub(&kd, out, 0);
 	cur_init(&c, p, len);
 	rc = kd_message(&kd, &c);
+	if (out->msg_type != KRB_ERROR)
+		msg_pa_flags(out);
+	else if (out->has_stime && out->has_ctime) {
+		out->has_clock_offset = 1;
+		out->clock_offset = out->stime - out->ctime;
+	}
 	rc = classify(rc, kd.cut);
 	soft = classify(kd.soft, kd.cut);
 	/* a contradiction outweighs running out of bytes */
@@ -1085,6 +1527,9 @@ krb_decode(const uint8_t *p, size_t len, struct krb_msg *out)
 		rc = E_TRUNC;
 	out->status = rc == 0 ? KRB_OK :
 	    rc == E_TRUNC ? KRB_TRUNCATED : KRB_INVALID;
+	/* e-data of no known layout is worth saying only in a sound message */
+	if (out->status != KRB_OK && out->e_data_kind == KRB_EDATA_UNKNOWN)
+		out->e_data_kind = KRB_EDATA_NONE;
 	return rc;
 }
 

@@ -39,5 +39,11 @@ const char	*krb_padata_name(int32_t type);		/* "PA-ENC-TIMESTAMP" */
 const char	*krb_kdc_option_name(unsigned bit);	/* "forwardable" */
 const char	*krb_ap_option_name(unsigned bit);	/* "mutual-required" */
 const char	*krb_name_type_name(int32_t type);	/* "NT-SRV-INST" */
+const char	*krb_ntstatus_name(uint32_t status);	/* "STATUS_..." */
+const char	*krb_pac_option_name(unsigned bit);	/* "claims"; bit 0 =
+							 * MSB */
+const char	*krb_supp_etype_name(unsigned bit);	/* "rc4-hmac"; bit 0 =
+							 * LSB (MS-KILE
+							 * 2.2.7) */
 
 #endif /* KS_KRB_H */

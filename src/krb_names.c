@@ -12,7 +12,9 @@
  * one. Pre-authentication types: the IANA registry, RFC 4120 section
  * 7.5.2, RFC 4556, RFC 6113, MS-KILE and MS-SFU. Option bits: RFC 4120
  * section 5.4.1 and 5.5.1, MS-KILE, MS-SFU. Name types: RFC 4120
- * section 6.2, RFC 6111, RFC 5179, MS-KILE.
+ * section 6.2, RFC 6111, RFC 5179, MS-KILE. PAC-OPTIONS bits: MS-KILE
+ * 2.2.10; supported encryption type bits: MS-KILE 2.2.7. NTSTATUS
+ * values (in KERB-EXT-ERROR): MS-ERREF 2.3.1, the logon-related ones.
  */
 #include "config.h"
 
@@ -30,6 +32,11 @@ struct error_row {
 	int32_t		 code;
 	const char	*name;
 	const char	*text;
+};
+
+struct status_row {
+	uint32_t	 value;
+	const char	*name;
 };
 
 static const char	*lookup(const struct name_row *, int32_t);
@@ -396,6 +403,77 @@ static const struct name_row name_types[] = {
 	{ 0, NULL }
 };
 
+static const struct status_row ntstatus[] = {
+	{ 0x00000000, "STATUS_SUCCESS" },
+	{ 0xc0000022, "STATUS_ACCESS_DENIED" },
+	{ 0xc000005e, "STATUS_NO_LOGON_SERVERS" },
+	{ 0xc0000064, "STATUS_NO_SUCH_USER" },
+	{ 0xc000006a, "STATUS_WRONG_PASSWORD" },
+	{ 0xc000006c, "STATUS_PASSWORD_RESTRICTION" },
+	{ 0xc000006d, "STATUS_LOGON_FAILURE" },
+	{ 0xc000006e, "STATUS_ACCOUNT_RESTRICTION" },
+	{ 0xc000006f, "STATUS_INVALID_LOGON_HOURS" },
+	{ 0xc0000070, "STATUS_INVALID_WORKSTATION" },
+	{ 0xc0000071, "STATUS_PASSWORD_EXPIRED" },
+	{ 0xc0000072, "STATUS_ACCOUNT_DISABLED" },
+	{ 0xc00000bb, "STATUS_NOT_SUPPORTED" },
+	{ 0xc0000133, "STATUS_TIME_DIFFERENCE_AT_DC" },
+	{ 0xc0000193, "STATUS_ACCOUNT_EXPIRED" },
+	{ 0xc0000203, "STATUS_USER_SESSION_DELETED" },
+	{ 0xc0000224, "STATUS_PASSWORD_MUST_CHANGE" },
+	{ 0xc0000234, "STATUS_ACCOUNT_LOCKED_OUT" },
+	{ 0xc00002f8, "STATUS_NO_PA_DATA" },
+	{ 0xc00002f9, "STATUS_PKINIT_NAME_MISMATCH" },
+	{ 0xc00002fa, "STATUS_SMARTCARD_LOGON_REQUIRED" },
+	{ 0xc0000320, "STATUS_PKINIT_FAILURE" },
+	{ 0xc0000321, "STATUS_SMARTCARD_SUBSYSTEM_FAILURE" },
+	{ 0xc0000322, "STATUS_NO_KERB_KEY" },
+	{ 0xc0000351, "STATUS_UNSUPPORTED_PREAUTH" },
+	{ 0xc0000380, "STATUS_SMARTCARD_WRONG_PIN" },
+	{ 0xc0000381, "STATUS_SMARTCARD_CARD_BLOCKED" },
+	{ 0xc0000382, "STATUS_SMARTCARD_CARD_NOT_AUTHENTICATED" },
+	{ 0xc0000383, "STATUS_SMARTCARD_NO_CARD" },
+	{ 0xc0000384, "STATUS_SMARTCARD_NO_KEY_CONTAINER" },
+	{ 0xc0000385, "STATUS_SMARTCARD_NO_CERTIFICATE" },
+	{ 0xc0000386, "STATUS_SMARTCARD_NO_KEYSET" },
+	{ 0xc0000387, "STATUS_SMARTCARD_IO_ERROR" },
+	{ 0xc0000388, "STATUS_DOWNGRADE_DETECTED" },
+	{ 0xc0000389, "STATUS_SMARTCARD_CERT_REVOKED" },
+	{ 0xc000038a, "STATUS_ISSUING_CA_UNTRUSTED" },
+	{ 0xc000038b, "STATUS_REVOCATION_OFFLINE_C" },
+	{ 0xc000038c, "STATUS_PKINIT_CLIENT_FAILURE" },
+	{ 0xc000038d, "STATUS_SMARTCARD_CERT_EXPIRED" },
+	{ 0xc000038f, "STATUS_SMARTCARD_SILENT_CONTEXT" },
+	{ 0xc000040a, "STATUS_NO_S4U_PROT_SUPPORT" },
+	{ 0xc000040b, "STATUS_CROSSREALM_DELEGATION_FAILURE" },
+	{ 0xc000040c, "STATUS_REVOCATION_OFFLINE_KDC" },
+	{ 0xc000040d, "STATUS_ISSUING_CA_UNTRUSTED_KDC" },
+	{ 0xc000040e, "STATUS_KDC_CERT_EXPIRED" },
+	{ 0xc000040f, "STATUS_KDC_CERT_REVOKED" },
+	{ 0xc0000413, "STATUS_AUTHENTICATION_FIREWALL_FAILED" },
+	{ 0, NULL }
+};
+
+static const char *const pac_options[] = {
+	"claims", "branch-aware", "forward-to-full-dc",
+	"resource-based-constrained-delegation"
+};
+
+/* Supported encryption type bits, by bit number from the LSB. */
+static const struct name_row supp_etypes[] = {
+	{ 0, "des-cbc-crc" },
+	{ 1, "des-cbc-md5" },
+	{ 2, "rc4-hmac" },
+	{ 3, "aes128-cts-hmac-sha1-96" },
+	{ 4, "aes256-cts-hmac-sha1-96" },
+	{ 5, "aes256-cts-hmac-sha1-96-sk" },
+	{ 16, "fast-supported" },
+	{ 17, "compound-identity-supported" },
+	{ 18, "claims-supported" },
+	{ 19, "resource-sid-compression-disabled" },
+	{ 0, NULL }
+};
+
 /* Rows end with a NULL name: 0 is a value in several tables. */
 static const char *
 lookup(const struct name_row *t, int32_t v)
@@ -473,4 +551,31 @@ const char *
 krb_name_type_name(int32_t type)
 {
 	return lookup(name_types, type);
+}
+
+const char *
+krb_ntstatus_name(uint32_t status)
+{
+	const struct status_row *r;
+
+	for (r = ntstatus; r->name != NULL; r++)
+		if (r->value == status)
+			return r->name;
+	return NULL;
+}
+
+const char *
+krb_pac_option_name(unsigned bit)
+{
+	if (bit >= sizeof(pac_options) / sizeof(pac_options[0]))
+		return NULL;
+	return pac_options[bit];
+}
+
+const char *
+krb_supp_etype_name(unsigned bit)
+{
+	if (bit > 31)
+		return NULL;
+	return lookup(supp_etypes, (int32_t)bit);
 }

@@ -82,6 +82,13 @@ static void	jb_kint(struct jbuf *, const char *, long long);
 static void	jb_ktime(struct jbuf *, const char *, int64_t);
 static void	jb_flags(struct jbuf *, const char *, uint32_t,
 		    const char *(*)(unsigned));
+static void	jb_ticket(struct jbuf *, const struct krb_ticket *);
+static void	jb_ticket_obj(struct jbuf *, const struct krb_ticket *);
+static void	jb_bits_lsb(struct jbuf *, const char *, uint32_t,
+		    const char *(*)(unsigned));
+static void	jb_padata(struct jbuf *, const struct krb_msg *,
+		    const struct krb_padata *);
+static void	jb_e_data(struct jbuf *, const struct krb_msg *);
 static void	json_krb(struct out *, const struct msg_ctx *,
 		    const struct krb_msg *);
 static void	line_krb(struct out *, const struct msg_ctx *,
@@ -303,11 +310,17 @@ jb_flags(struct jbuf *jb, const char *k, uint32_t v,
 static void
 jb_ticket(struct jbuf *jb, const struct krb_ticket *t)
 {
+	jb_key(jb, "ticket");
+	jb_ticket_obj(jb, t);
+}
+
+static void
+jb_ticket_obj(struct jbuf *jb, const struct krb_ticket *t)
+{
 	static const char hex[] = "0123456789abcdef";
 	char buf[40];
 	int i;
 
-	jb_key(jb, "ticket");
 	jb_raw(jb, "{", 1);
 	jb_kstr(jb, "sname", t->sname);
 	jb_kstr(jb, "realm", t->realm);
@@ -321,6 +334,132 @@ jb_ticket(struct jbuf *jb, const struct krb_ticket *t)
 	buf[2 * KRB_ID_LEN] = '\0';
 	jb_kstr(jb, "id", buf);
 	jb_kint(jb, "cipher_len", t->cipher_len);
+	jb_raw(jb, "}", 1);
+}
+
+/* A bit mask numbered from the LSB (MS-KILE 2.2.7) as names. */
+static void
+jb_bits_lsb(struct jbuf *jb, const char *k, uint32_t v,
+    const char *(*name)(unsigned))
+{
+	char buf[32];
+	const char *s;
+	unsigned bit;
+	int first;
+
+	jb_key(jb, k);
+	jb_raw(jb, "[", 1);
+	first = 1;
+	for (bit = 0; bit < 32; bit++) {
+		if ((v & (UINT32_C(1) << bit)) == 0)
+			continue;
+		if ((s = name(bit)) == NULL) {
+			snprintf(buf, sizeof(buf), "bit-%u", bit);
+			s = buf;
+		}
+		if (!first)
+			jb_raw(jb, ",", 1);
+		jb_str(jb, s);
+		first = 0;
+	}
+	jb_raw(jb, "]", 1);
+}
+
+/* One PA-DATA entry with what its value was decoded into. */
+static void
+jb_padata(struct jbuf *jb, const struct krb_msg *m,
+    const struct krb_padata *pa)
+{
+	const struct krb_etype_info *e;
+	char buf[32];
+	const char *s;
+	int i;
+
+	jb_raw(jb, "{", 1);
+	jb_kint(jb, "type", pa->type);
+	if ((s = krb_padata_name(pa->type)) != NULL)
+		jb_kstr(jb, "name", s);
+	jb_kint(jb, "len", pa->len);
+	if (pa->has & KRB_PA_ETYPE)
+		jb_kstr(jb, "etype", etype_str(pa->etype, buf, sizeof(buf)));
+	if (pa->has & KRB_PA_KVNO)
+		jb_kint(jb, "kvno", pa->kvno);
+	if (pa->has & KRB_PA_ETYPE_INFO) {
+		jb_key(jb, "etype_info");
+		jb_raw(jb, "[", 1);
+		for (i = 0; i < pa->ei_n; i++) {
+			if (pa->ei_first + i >= m->n_etype_info)
+				break;
+			e = &m->etype_info[pa->ei_first + i];
+			if (i > 0)
+				jb_raw(jb, ",", 1);
+			jb_raw(jb, "{", 1);
+			jb_kstr(jb, "etype", etype_str(e->etype, buf,
+			    sizeof(buf)));
+			if (e->has_salt)
+				jb_kstr(jb, "salt", e->salt);
+			if (e->has_s2kparams)
+				jb_kint(jb, "s2kparams_len", e->s2kparams_len);
+			jb_raw(jb, "}", 1);
+		}
+		jb_raw(jb, "]", 1);
+	}
+	if (pa->has & KRB_PA_INCLUDE_PAC) {
+		jb_key(jb, "include_pac");
+		if (pa->include_pac)
+			jb_raw(jb, "true", 4);
+		else
+			jb_raw(jb, "false", 5);
+	}
+	if (pa->has & KRB_PA_USER)
+		jb_kstr(jb, "user", pa->type == 129 ? m->for_user :
+		    m->s4u_user);
+	if (pa->has & KRB_PA_AUTH_PACKAGE)
+		jb_kstr(jb, "auth_package", m->auth_package);
+	if (pa->has & KRB_PA_PAC_OPTIONS)
+		jb_flags(jb, "pac_options", pa->flags, krb_pac_option_name);
+	if (pa->has & KRB_PA_SUPP_ETYPES)
+		jb_bits_lsb(jb, "supported_etypes", pa->flags,
+		    krb_supp_etype_name);
+	if (pa->has & KRB_PA_AP_OPTIONS)
+		jb_flags(jb, "ap_options", pa->ap_options, krb_ap_option_name);
+	jb_raw(jb, "}", 1);
+}
+
+/* What the KRB-ERROR e-data holds. */
+static void
+jb_e_data(struct jbuf *jb, const struct krb_msg *m)
+{
+	static const char *const kind[] = { "none", "METHOD-DATA",
+	    "TYPED-DATA", "KERB-ERROR-DATA", "unknown" };
+	char buf[16];
+	const char *s;
+	int i;
+
+	jb_key(jb, "e_data");
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "kind", kind[m->e_data_kind >= 0 &&
+	    m->e_data_kind <= KRB_EDATA_UNKNOWN ? m->e_data_kind :
+	    KRB_EDATA_UNKNOWN]);
+	if (m->has_e_data_type)
+		jb_kint(jb, "data_type", m->e_data_type);
+	if (m->has_ntstatus) {
+		snprintf(buf, sizeof(buf), "0x%08" PRIx32, m->ntstatus);
+		jb_kstr(jb, "ntstatus", buf);
+		if ((s = krb_ntstatus_name(m->ntstatus)) != NULL)
+			jb_kstr(jb, "ntstatus_name", s);
+	}
+	if (m->e_data_kind == KRB_EDATA_TYPED) {
+		jb_key(jb, "types");
+		jb_raw(jb, "[", 1);
+		for (i = 0; i < m->n_typed_data && i < KRB_MAX_TYPED_DATA;
+		    i++) {
+			if (i > 0)
+				jb_raw(jb, ",", 1);
+			jb_int(jb, m->typed_data[i]);
+		}
+		jb_raw(jb, "]", 1);
+	}
 	jb_raw(jb, "}", 1);
 }
 
@@ -401,20 +540,36 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 		jb_kint(jb, "addresses", m->n_addresses);
 	if (m->n_additional_tickets > 0)
 		jb_kint(jb, "additional_tickets", m->n_additional_tickets);
+	if (m->n_add_tickets > 0) {
+		jb_key(jb, "additional_ticket_list");
+		jb_raw(jb, "[", 1);
+		for (i = 0; i < m->n_add_tickets && i < KRB_MAX_ADD_TICKETS;
+		    i++) {
+			if (i > 0)
+				jb_raw(jb, ",", 1);
+			jb_ticket_obj(jb, &m->add_tickets[i]);
+		}
+		jb_raw(jb, "]", 1);
+	}
 	if (m->n_padata > 0) {
 		jb_key(jb, "padata");
 		jb_raw(jb, "[", 1);
 		for (i = 0; i < m->n_padata; i++) {
 			if (i > 0)
 				jb_raw(jb, ",", 1);
-			jb_raw(jb, "{", 1);
-			jb_kint(jb, "type", m->padata[i].type);
-			if ((s = krb_padata_name(m->padata[i].type)) != NULL)
-				jb_kstr(jb, "name", s);
-			jb_kint(jb, "len", m->padata[i].len);
-			jb_raw(jb, "}", 1);
+			jb_padata(jb, m, &m->padata[i]);
 		}
 		jb_raw(jb, "]", 1);
+	}
+	if (m->n_etype_info_cut > 0)
+		jb_kint(jb, "etype_info_cut", m->n_etype_info_cut);
+	if (m->armored) {
+		jb_key(jb, "armored");
+		jb_raw(jb, "true", 4);
+	}
+	if (m->pkinit) {
+		jb_key(jb, "pkinit");
+		jb_raw(jb, "true", 4);
 	}
 	if (m->ticket.present)
 		jb_ticket(jb, &m->ticket);
@@ -436,8 +591,12 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 	}
 	if (m->has_e_text)
 		jb_kstr(jb, "e_text", m->e_text);
+	if (m->has_clock_offset)
+		jb_kint(jb, "clock_offset", m->clock_offset);
 	if (m->has_e_data)
 		jb_kint(jb, "e_data_len", m->e_data_len);
+	if (m->e_data_kind != KRB_EDATA_NONE)
+		jb_e_data(jb, m);
 	jb_raw(jb, "}\n", 2);
 	fwrite(jb->p, 1, jb->len, out->o.fp);
 }
@@ -550,6 +709,22 @@ line_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 			fprintf(fp, "%s%" PRId32, i == 0 ? " padata " : ",",
 			    m->padata[i].type);
 	}
+	if (m->armored)
+		fputs(" armored", fp);
+	if (m->pkinit)
+		fputs(" pkinit", fp);
+	if (m->for_user[0] != '\0')
+		fprintf(fp, " for-user %s", m->for_user);
+	else if (m->s4u_user[0] != '\0')
+		fprintf(fp, " for-user %s", m->s4u_user);
+	if (m->has_ntstatus) {
+		if ((s = krb_ntstatus_name(m->ntstatus)) != NULL)
+			fprintf(fp, " ntstatus %s", s);
+		else
+			fprintf(fp, " ntstatus 0x%08" PRIx32, m->ntstatus);
+	}
+	if (m->has_clock_offset && m->clock_offset != 0)
+		fprintf(fp, " skew %+" PRId64 "s", m->clock_offset);
 	if (out->o.verbose > 1) {
 		if (m->has_nonce)
 			fprintf(fp, " nonce %" PRIu32, m->nonce);

@@ -20,6 +20,11 @@
 #define KRB_MAX_ETYPES	24
 #define KRB_MAX_PADATA	16
 #define KRB_ID_LEN	16	/* bytes of ticket id (hash of the cipher) */
+#define KRB_SALT_MAX	128
+#define KRB_USER_MAX	(KRB_NAME_MAX + KRB_REALM_MAX)	/* name@realm */
+#define KRB_MAX_ETYPE_INFO	8	/* ETYPE-INFO(2) entries per message */
+#define KRB_MAX_ADD_TICKETS	4	/* additional tickets decoded */
+#define KRB_MAX_TYPED_DATA	8	/* TYPED-DATA types kept */
 
 /* krb_msg.status */
 #define KRB_OK		0
@@ -51,10 +56,57 @@ struct krb_ticket {
 	uint32_t	 cipher_len;
 };
 
+/* krb_padata.has: which decoded parts of the padata-value are set */
+#define KRB_PA_ETYPE		0x001	/* etype (PA-ENC-TIMESTAMP) */
+#define KRB_PA_KVNO		0x002	/* kvno (PA-ENC-TIMESTAMP) */
+#define KRB_PA_ETYPE_INFO	0x004	/* ei_first/ei_n (PA-ETYPE-INFO/2) */
+#define KRB_PA_INCLUDE_PAC	0x008	/* include_pac (PA-PAC-REQUEST) */
+#define KRB_PA_USER		0x010	/* krb_msg.for_user / s4u_user */
+#define KRB_PA_AUTH_PACKAGE	0x020	/* krb_msg.auth_package */
+#define KRB_PA_PAC_OPTIONS	0x040	/* flags (PA-PAC-OPTIONS) */
+#define KRB_PA_SUPP_ETYPES	0x080	/* flags (PA-SUPPORTED-ETYPES) */
+#define KRB_PA_AP_OPTIONS	0x100	/* ap_options (PA-TGS-REQ) */
+
+/* PA-SUPPORTED-ETYPES bits (MS-KILE 2.2.7), value as on the wire */
+#define KRB_SE_DES_CBC_CRC	0x00000001
+#define KRB_SE_DES_CBC_MD5	0x00000002
+#define KRB_SE_RC4_HMAC		0x00000004
+#define KRB_SE_AES128		0x00000008
+#define KRB_SE_AES256		0x00000010
+#define KRB_SE_AES256_SK	0x00000020
+#define KRB_SE_FAST		0x00010000
+#define KRB_SE_COMPOUND_ID	0x00020000
+#define KRB_SE_CLAIMS		0x00040000
+#define KRB_SE_NO_SID_COMPRESS	0x00080000
+
+/* One ETYPE-INFO-ENTRY / ETYPE-INFO2-ENTRY (RFC 4120 5.2.7.4, 5.2.7.5). */
+struct krb_etype_info {
+	int32_t		 etype;
+	int		 has_salt;
+	char		 salt[KRB_SALT_MAX];
+	int		 has_s2kparams;
+	uint32_t	 s2kparams_len;
+};
+
 struct krb_padata {
 	int32_t		 type;
 	uint32_t	 len;			/* padata-value length */
+	unsigned	 has;			/* KRB_PA_* */
+	int32_t		 etype;
+	uint32_t	 kvno;
+	int		 ei_first, ei_n;	/* in krb_msg.etype_info */
+	int		 include_pac;
+	uint32_t	 flags;		/* PAC-OPTIONS (bit 0 = MSB) or
+					 * supported etypes (KRB_SE_*) */
+	uint32_t	 ap_options;	/* of the AP-REQ in PA-TGS-REQ */
 };
+
+/* krb_msg.e_data_kind */
+#define KRB_EDATA_NONE		0
+#define KRB_EDATA_METHOD	1	/* METHOD-DATA (RFC 4120 5.9.1) */
+#define KRB_EDATA_TYPED		2	/* TYPED-DATA (RFC 4120 5.9.1) */
+#define KRB_EDATA_KERB_ERROR	3	/* KERB-ERROR-DATA (MS-KILE 2.2.1) */
+#define KRB_EDATA_UNKNOWN	4
 
 struct krb_msg {
 	/* the message's bytes: borrowed, valid only during the sink call */
@@ -112,6 +164,32 @@ struct krb_msg {
 	char		 e_text[KRB_TEXT_MAX];
 	int		 has_e_data;
 	uint32_t	 e_data_len;
+
+	/* decoded contents (krbscope 2) */
+	int		 armored;	/* PA-FX-FAST in a KDC-REQ/KDC-REP */
+	int		 pkinit;	/* PA-PK-AS-REQ/REP (14-17) there */
+	char		 for_user[KRB_USER_MAX];	/* PA-FOR-USER */
+	char		 auth_package[64];		/* PA-FOR-USER */
+	char		 s4u_user[KRB_USER_MAX];	/* PA-S4U-X509-USER */
+	int		 has_clock_offset;
+	int64_t		 clock_offset;	/* KRB-ERROR stime - ctime, s */
+	int		 e_data_kind;	/* KRB_EDATA_* */
+	int		 has_e_data_type;
+	int32_t		 e_data_type;	/* KERB-ERROR-DATA data-type */
+	int		 has_ntstatus;
+	uint32_t	 ntstatus;	/* KERB-EXT-ERROR status */
+	int		 n_typed_data;	/* TYPED-DATA entries (all) */
+	int32_t		 typed_data[KRB_MAX_TYPED_DATA];
+	int		 n_etype_info_cut;	/* entries past the cap */
+	int		 n_etype_info;
+	int		 n_add_tickets;	/* decoded, <= KRB_MAX_ADD_TICKETS */
+
+	/*
+	 * The arrays below are not cleared by krb_decode: only the first
+	 * n_etype_info / n_add_tickets entries are defined.
+	 */
+	struct krb_etype_info etype_info[KRB_MAX_ETYPE_INFO];
+	struct krb_ticket add_tickets[KRB_MAX_ADD_TICKETS];
 };
 
 /* Where a message was seen. */

@@ -55,6 +55,14 @@ def eq(desc, got, want):
     tap(got == want, desc, "got  %r\nwant %r" % (got, want))
 
 
+def m_pa(m, ptype):
+    """The first padata entry of type ptype in message m, or {}."""
+    for pa in m.get("padata", []):
+        if pa.get("type") == ptype:
+            return pa
+    return {}
+
+
 def counts(recs):
     c = collections.Counter()
     for r in msgs(recs):
@@ -108,6 +116,28 @@ def main():
            ["KDC_ERR_C_PRINCIPAL_UNKNOWN"])
         tap(all(r["ts"].endswith("Z") and "T" in r["ts"]
                 for r in msgs(recs)), "kinit: ts is ISO 8601 UTC")
+        eq("kinit #2 PA-ETYPE-INFO2 salt",
+           m_pa(by_frame(recs, 2)[0], 19).get("etype_info"),
+           [{"etype": "aes256-cts-hmac-sha1-96",
+             "salt": "VLADG.NETvalid_client_principal"}])
+        m = by_frame(recs, 71)[0]
+        eq("kinit #71 TGS-REQ with PA-FX-FAST is armored",
+           (m["msg"], m.get("armored"), m.get("pkinit")),
+           ("TGS-REQ", True, None))
+        eq("kinit #72 KRB-ERROR clock_offset 0, e-data METHOD-DATA",
+           (by_frame(recs, 72)[0].get("clock_offset"),
+            by_frame(recs, 72)[0].get("e_data")),
+           (0, {"kind": "METHOD-DATA"}))
+        eq("kinit #72 FX-FAST offered in e-data: not armored",
+           by_frame(recs, 72)[0].get("armored"), None)
+        # ctime Aug 28, 1994 13:42:36, stime Jan 19, 2015 22:54:03
+        eq("kinit #76 clock_offset = stime - ctime",
+           by_frame(recs, 76)[0].get("clock_offset"), 643626687)
+        eq("kinit PKINIT #188 AS-REQ / #189 AS-REP (PA-PK-AS-REQ/REP)",
+           (by_frame(recs, 188)[0].get("pkinit"),
+            by_frame(recs, 189)[0].get("pkinit"),
+            by_frame(recs, 1)[0].get("pkinit")),
+           (True, True, None))
 
     recs = case("zeek-krb-auth.pcap")
     if recs:
@@ -136,6 +166,24 @@ def main():
             "CYLERA.LAB"))
         eq("msg-types #9 e-data METHOD-DATA etypes via padata present",
            "padata" in m, True)
+        eq("msg-types #9 e_data kind", m.get("e_data"),
+           {"kind": "METHOD-DATA"})
+        eq("msg-types #9 PA-ETYPE-INFO2 entries (tshark: 18 salt, 23, "
+           "-133, -128)",
+           m_pa(m, 19).get("etype_info"),
+           [{"etype": "aes256-cts-hmac-sha1-96", "salt": "CYLERA.LABrobin"},
+            {"etype": "rc4-hmac"}, {"etype": "rc4-hmac-old"},
+            {"etype": "rc4-md4"}])
+        eq("msg-types #8 PA-PAC-REQUEST include_pac",
+           m_pa(by_frame(recs, 8)[0], 128).get("include_pac"), True)
+        eq("msg-types #16 PA-ENC-TIMESTAMP etype",
+           m_pa(by_frame(recs, 16)[0], 2).get("etype"),
+           "aes256-cts-hmac-sha1-96")
+        eq("msg-types #26 PA-PAC-OPTIONS branch-aware",
+           m_pa(by_frame(recs, 26)[0], 167).get("pac_options"),
+           ["branch-aware"])
+        eq("msg-types #26 PA-TGS-REQ ap_options (none set)",
+           m_pa(by_frame(recs, 26)[0], 1).get("ap_options"), [])
         m = by_frame(recs, 18)[0]
         eq("msg-types #18 AS-REP ticket etype and kvno",
            (m["ticket"]["etype"], m["ticket"]["kvno"]),
@@ -165,6 +213,26 @@ def main():
         m = by_frame(recs, 4)[0]
         eq("optional-sname #4 error 60",
            (m["error_code"], m["error"]), (60, "KRB_ERR_GENERIC"))
+
+    lab = os.path.join(top_srcdir, "captures", "mit-basic.pcap")
+    if os.path.exists(lab):
+        rc, recs = run(lab)
+        m = by_frame(recs, 4)[0]
+        eq("mit-basic #4 PREAUTH_REQUIRED: salt from ETYPE-INFO2",
+           (m["error_code"], m_pa(m, 19).get("etype_info"),
+            m.get("e_data", {}).get("kind")),
+           (25, [{"etype": "aes256-cts-hmac-sha1-96",
+                  "salt": "LAB.EXAMPLEalice"}], "METHOD-DATA"))
+        eq("mit-basic #5 PA-ENC-TIMESTAMP etype",
+           m_pa(by_frame(recs, 5)[0], 2).get("etype"),
+           "aes256-cts-hmac-sha1-96")
+        eq("mit-basic #7 TGS-REQ armored (PA-FX-FAST)",
+           by_frame(recs, 7)[0].get("armored"), True)
+        eq("mit-basic #5 AS-REQ not pkinit, not armored",
+           (by_frame(recs, 5)[0].get("pkinit"),
+            by_frame(recs, 5)[0].get("armored")), (None, None))
+    else:
+        skip("mit-basic.pcap", "absent")
 
     print("1..%d" % n)
 

@@ -6,6 +6,9 @@
 # encoding of every Kerberos V5 message type (RFC 4120 section 5), some
 # variants real implementations send (PA-TGS-REQ, METHOD-DATA and
 # KERB-ERROR-DATA e-data, S4U2Proxy additional tickets, negative etypes),
+# PA-DATA whose contents are decoded (MS-SFU PA-FOR-USER and
+# PA-S4U-X509-USER, MS-KILE PA-PAC-OPTIONS and PA-SUPPORTED-ENCTYPES,
+# ETYPE-INFO, FX-FAST, PKINIT), TYPED-DATA and KERB-EXT-ERROR e-data,
 # TCP record-marked streams (RFC 4120 section 7.2.2) and a few broken
 # forms. Deterministic: the same files every run.
 #
@@ -204,6 +207,35 @@ def messages():
     m["krb-error-skew"] = krb_error(37, [
         ctx(9, gstr(REALM)), ctx(10, principal(2, "cifs/fs1.corp.example")),
         ctx(12, octets(seq(ctx(1, integer(2)))))])
+    # S4U2Self: PA-FOR-USER (MS-SFU 2.2.1), PA-S4U-X509-USER (2.2.2),
+    # PA-PAC-OPTIONS (MS-KILE 2.2.10) with claims, PA-SUPPORTED-ENCTYPES
+    cksum = seq(ctx(0, integer(-138)), ctx(1, octets(cipher(9, 16))))
+    for_user = seq(ctx(0, principal(1, "bob")), ctx(1, gstr(REALM)),
+                   ctx(2, cksum), ctx(3, gstr("Kerberos")))
+    s4u_x509 = seq(ctx(0, seq(ctx(0, integer(77)),
+                              ctx(1, principal(10, "carol")),
+                              ctx(2, gstr(REALM)),
+                              ctx(4, bits(0x20000000)))),
+                   ctx(1, cksum))
+    m["tgs-req-s4u2self"] = kdc_req(12, [
+        pa_tgs, padata(129, for_user), padata(130, s4u_x509),
+        padata(167, seq(ctx(0, bits(0x80000000)))),
+        padata(165, (0x1001C).to_bytes(4, "little"))], body_tgs)
+    m["as-req-fast-pkinit"] = kdc_req(10, [
+        padata(136, seq(ctx(0, seq()))), padata(16, seq(ctx(0, b""))),
+        padata(11, seq(seq(ctx(0, integer(23)),
+                           ctx(1, octets(b"CORP.EXAMPLE\x01bob"))))),
+        padata(128, seq(ctx(0, tlv(0x01, b"\x00"))))], body_as)
+    kerb_ext_error = seq(ctx(1, integer(3)), ctx(2, octets(bytes.fromhex(
+        "340200c00000000001000000"))))
+    m["krb-error-locked-out"] = krb_error(18, [
+        ctx(9, gstr(REALM)), ctx(10, principal(2, "krbtgt/" + REALM)),
+        ctx(12, octets(kerb_ext_error))])
+    typed_data = seq(seq(ctx(0, integer(104)), ctx(1, octets(b"\x30\x00"))),
+                     seq(ctx(0, integer(109))))
+    m["krb-error-typed-data"] = krb_error(62, [
+        ctx(9, gstr(REALM)), ctx(10, principal(2, "krbtgt/" + REALM)),
+        ctx(12, octets(typed_data))])
     m["krb-error-crafted-edata"] = app(30, seq(
         ctx(6, integer(25)),
         ctx(12, seq(seq(ctx(1, integer(2)), ctx(2, b""))))))

@@ -6,6 +6,9 @@
  * built here with a tiny DER builder: every field of struct krb_msg,
  * truncated and invalid variants, the probe, ticket identity, the name
  * tables, and the port-88 dissector's TCP framing (RFC 4120 7.2.2).
+ * PA-DATA contents (RFC 4120 5.2.7, MS-SFU 2.2.1/2.2.2, MS-KILE 2.2.3,
+ * 2.2.8, 2.2.10) and KRB-ERROR e-data layouts (RFC 4120 5.9.1, MS-KILE
+ * 2.2.1/2.2.2) are built here per spec too.
  */
 #include "config.h"
 
@@ -1474,6 +1477,501 @@ test_tcp(void)
 	engine_fini(&eng);
 }
 
+/* ---- PA-DATA contents and e-data layouts ------------------------------ */
+
+static void	build_pa_req(struct db *);
+static void	build_error_edata(struct db *, const void *, size_t);
+static void	check_flips(const char *, const uint8_t *, size_t);
+
+/* An AS-REQ carrying one of each PA-DATA whose contents are decoded. */
+static void
+build_pa_req(struct db *d)
+{
+	static const uint8_t s2k[4] = { 0, 0, 0x10, 0 };
+	struct db v;
+
+	db_init(d);
+	db_open(d, 0x6a);
+	db_open(d, 0x30);
+	db_ctx_int(d, 1, 5);
+	db_ctx_int(d, 2, 10);
+	db_open(d, 0xa3);
+	db_open(d, 0x30);
+
+	/* PA-ENC-TIMESTAMP: EncryptedData, etype 18, kvno 3 */
+	db_init(&v);
+	db_open(&v, 0x30);
+	db_ctx_int(&v, 0, 18);
+	db_ctx_int(&v, 1, 3);
+	db_open(&v, 0xa2);
+	db_octets(&v, cipher_auth, sizeof(cipher_auth));
+	db_close(&v);
+	db_close(&v);
+	db_padata(d, 2, v.b, v.n);
+
+	/* PA-ETYPE-INFO2: { 18, salt, s2kparams }, { 23 } */
+	db_init(&v);
+	db_open(&v, 0x30);
+	db_open(&v, 0x30);
+	db_ctx_int(&v, 0, 18);
+	db_ctx_str(&v, 1, "LAB.EXAMPLEalice");
+	db_open(&v, 0xa2);
+	db_octets(&v, s2k, sizeof(s2k));
+	db_close(&v);
+	db_close(&v);
+	db_open(&v, 0x30);
+	db_ctx_int(&v, 0, 23);
+	db_close(&v);
+	db_close(&v);
+	db_padata(d, 19, v.b, v.n);
+
+	/* PA-ETYPE-INFO: { 23, salt as OCTET STRING } */
+	db_init(&v);
+	db_open(&v, 0x30);
+	db_open(&v, 0x30);
+	db_ctx_int(&v, 0, 23);
+	db_open(&v, 0xa1);
+	db_octets(&v, "S\x01", 2);
+	db_close(&v);
+	db_close(&v);
+	db_close(&v);
+	db_padata(d, 11, v.b, v.n);
+
+	/* PA-PAC-REQUEST { include-pac FALSE } */
+	db_padata(d, 128, "\x30\x05\xa0\x03\x01\x01\x00", 7);
+
+	/* PA-FOR-USER { bob, LAB.EXAMPLE, cksum, "Kerberos" } */
+	db_init(&v);
+	db_open(&v, 0x30);
+	db_principal(&v, 0, 1, "bob");
+	db_ctx_str(&v, 1, "LAB.EXAMPLE");
+	db_open(&v, 0xa2);
+	db_open(&v, 0x30);
+	db_ctx_int(&v, 0, -138);
+	db_open(&v, 0xa1);
+	db_octets(&v, cipher_rep, 16);
+	db_close(&v);
+	db_close(&v);
+	db_close(&v);
+	db_ctx_str(&v, 3, "Kerberos");
+	db_close(&v);
+	db_padata(d, 129, v.b, v.n);
+
+	/* PA-S4U-X509-USER { user-id { nonce, carol, LAB.EXAMPLE }, cksum } */
+	db_init(&v);
+	db_open(&v, 0x30);
+	db_open(&v, 0xa0);
+	db_open(&v, 0x30);
+	db_ctx_int(&v, 0, 77);
+	db_principal(&v, 1, 10, "carol/admin");
+	db_ctx_str(&v, 2, "LAB.EXAMPLE");
+	db_close(&v);
+	db_close(&v);
+	db_open(&v, 0xa1);
+	db_open(&v, 0x30);
+	db_ctx_int(&v, 0, 16);
+	db_open(&v, 0xa1);
+	db_octets(&v, cipher_rep, 12);
+	db_close(&v);
+	db_close(&v);
+	db_close(&v);
+	db_close(&v);
+	db_padata(d, 130, v.b, v.n);
+
+	/* PA-PAC-OPTIONS: claims, resource-based-constrained-delegation */
+	db_init(&v);
+	db_open(&v, 0x30);
+	db_open(&v, 0xa0);
+	db_bits(&v, 0x90000000);
+	db_close(&v);
+	db_close(&v);
+	db_padata(d, 167, v.b, v.n);
+
+	/* PA-SUPPORTED-ENCTYPES: rc4, aes128, aes256, FAST; 4 bytes LE */
+	db_padata(d, 165, "\x1c\x00\x01\x00", 4);
+
+	db_padata(d, 136, "", 0);	/* PA-FX-FAST */
+	db_padata(d, 16, "", 0);	/* PA-PK-AS-REQ */
+	db_close(d);
+	db_close(d);
+
+	db_open(d, 0xa4);
+	db_open(d, 0x30);
+	db_open(d, 0xa0);
+	db_bits(d, 0x40000000);
+	db_close(d);
+	db_ctx_str(d, 2, "LAB.EXAMPLE");
+	db_principal(d, 3, 2, "krbtgt/LAB.EXAMPLE");
+	db_ctx_int(d, 7, 99);
+	db_open(d, 0xa8);
+	db_open(d, 0x30);
+	db_int(d, 18);
+	db_close(d);
+	db_close(d);
+	db_close(d);
+	db_close(d);
+	db_close(d);
+	db_close(d);
+}
+
+/* KRB-ERROR 18 (client revoked) with the given e-data bytes. */
+static void
+build_error_edata(struct db *d, const void *ed, size_t n)
+{
+	db_init(d);
+	db_open(d, 0x7e);
+	db_open(d, 0x30);
+	db_ctx_int(d, 0, 5);
+	db_ctx_int(d, 1, 30);
+	db_ctx_time(d, 2, "20210622092000Z");
+	db_ctx_time(d, 4, "20210622092700Z");
+	db_ctx_int(d, 5, 0);
+	db_ctx_int(d, 6, 18);
+	db_ctx_str(d, 9, "LAB.EXAMPLE");
+	db_principal(d, 10, 2, "krbtgt/LAB.EXAMPLE");
+	db_open(d, 0xac);
+	db_octets(d, ed, n);
+	db_close(d);
+	db_close(d);
+	db_close(d);
+}
+
+/* Every byte set to a few hostile values: decodes without a fault. */
+static void
+check_flips(const char *what, const uint8_t *p, size_t n)
+{
+	static const uint8_t vals[] = { 0x00, 0x7f, 0x80, 0xff, 0x30 };
+	struct krb_msg m;
+	uint8_t q[8192];
+	size_t i, j, bad;
+
+	bad = 0;
+	for (i = 0; i < n && n <= sizeof(q); i++)
+		for (j = 0; j < sizeof(vals); j++) {
+			memcpy(q, p, n);
+			q[i] = vals[j];
+			(void)decode_copy(q, n, &m);
+			if (m.n_etype_info > KRB_MAX_ETYPE_INFO ||
+			    m.n_add_tickets > KRB_MAX_ADD_TICKETS ||
+			    m.n_padata > KRB_MAX_PADATA)
+				bad++;
+		}
+	is_int(bad, 0, what);
+}
+
+static void
+test_pa_contents(void)
+{
+	const struct krb_etype_info *e;
+	const struct krb_padata *pa;
+	struct krb_msg m;
+	struct db d;
+
+	build_pa_req(&d);
+	is_int(decode_copy(d.b, d.n, &m), 0, "PA contents: decodes");
+	is_int(m.status, KRB_OK, "PA contents: status ok");
+	is_int(m.n_padata, 10, "PA contents: 10 PA-DATA");
+
+	pa = &m.padata[0];
+	ok((pa->has & (KRB_PA_ETYPE | KRB_PA_KVNO)) ==
+	    (KRB_PA_ETYPE | KRB_PA_KVNO), "ENC-TIMESTAMP: etype and kvno");
+	is_int(pa->etype, 18, "ENC-TIMESTAMP: etype 18");
+	is_int(pa->kvno, 3, "ENC-TIMESTAMP: kvno 3");
+
+	pa = &m.padata[1];
+	ok(pa->has & KRB_PA_ETYPE_INFO, "ETYPE-INFO2: decoded");
+	is_int(pa->ei_n, 2, "ETYPE-INFO2: 2 entries");
+	is_int(m.n_etype_info, 3, "ETYPE-INFO(2): 3 entries in all");
+	e = &m.etype_info[pa->ei_first];
+	is_int(e[0].etype, 18, "ETYPE-INFO2: first etype");
+	is_int(e[0].has_salt, 1, "ETYPE-INFO2: salt present");
+	is_str(e[0].salt, "LAB.EXAMPLEalice", "ETYPE-INFO2: salt");
+	is_int(e[0].has_s2kparams, 1, "ETYPE-INFO2: s2kparams present");
+	is_int(e[0].s2kparams_len, 4, "ETYPE-INFO2: s2kparams length");
+	is_int(e[1].etype, 23, "ETYPE-INFO2: second etype");
+	is_int(e[1].has_salt, 0, "ETYPE-INFO2: second has no salt");
+
+	pa = &m.padata[2];
+	is_int(pa->ei_n, 1, "ETYPE-INFO: 1 entry");
+	e = &m.etype_info[pa->ei_first];
+	is_int(e->etype, 23, "ETYPE-INFO: etype");
+	is_str(e->salt, "S\\x01", "ETYPE-INFO: octet salt made printable");
+
+	pa = &m.padata[3];
+	ok(pa->has & KRB_PA_INCLUDE_PAC, "PAC-REQUEST: decoded");
+	is_int(pa->include_pac, 0, "PAC-REQUEST: include-pac FALSE");
+
+	pa = &m.padata[4];
+	ok(pa->has & KRB_PA_USER, "FOR-USER: user");
+	is_str(m.for_user, "bob@LAB.EXAMPLE", "FOR-USER: name@realm");
+	ok(pa->has & KRB_PA_AUTH_PACKAGE, "FOR-USER: auth-package");
+	is_str(m.auth_package, "Kerberos", "FOR-USER: auth-package value");
+
+	pa = &m.padata[5];
+	ok(pa->has & KRB_PA_USER, "S4U-X509-USER: user");
+	is_str(m.s4u_user, "carol/admin@LAB.EXAMPLE", "S4U-X509-USER: cname");
+
+	pa = &m.padata[6];
+	ok(pa->has & KRB_PA_PAC_OPTIONS, "PAC-OPTIONS: decoded");
+	is_int(pa->flags, 0x90000000u, "PAC-OPTIONS: claims + rbcd");
+
+	pa = &m.padata[7];
+	ok(pa->has & KRB_PA_SUPP_ETYPES, "SUPPORTED-ETYPES: decoded");
+	is_int(pa->flags, 0x1001c, "SUPPORTED-ETYPES: bits");
+
+	is_int(m.padata[8].has, 0, "FX-FAST: nothing decoded");
+	is_int(m.armored, 1, "PA-FX-FAST: armored");
+	is_int(m.pkinit, 1, "PA-PK-AS-REQ: pkinit");
+	is_int(m.has_clock_offset, 0, "AS-REQ: no clock offset");
+	is_int(m.e_data_kind, KRB_EDATA_NONE, "AS-REQ: no e-data kind");
+
+	check_cuts("PA contents: every cut is truncated", d.b, d.n);
+	check_flips("PA contents: hostile bytes decode safely", d.b, d.n);
+}
+
+/* Broken PA-DATA contents: skipped, the message stays ok. */
+static void
+test_pa_contents_bad(void)
+{
+	static const uint8_t bad_info2[] = {	/* entry without etype */
+		0x30, 0x08, 0x30, 0x06, 0xa1, 0x04, 0x1b, 0x02, 'A', 'B'
+	};
+	struct krb_msg m;
+	struct db d;
+
+	db_init(&d);
+	db_open(&d, 0x6a);
+	db_open(&d, 0x30);
+	db_ctx_int(&d, 1, 5);
+	db_ctx_int(&d, 2, 10);
+	db_open(&d, 0xa3);
+	db_open(&d, 0x30);
+	db_padata(&d, 2, "\x30\x03\x02\x01\x12", 5);	/* no [0] tag */
+	db_padata(&d, 19, bad_info2, sizeof(bad_info2));
+	db_padata(&d, 128, "\x30\x05\xa0\x03\x01\x02\x00", 7);	/* len 2 */
+	db_padata(&d, 129, "\x30\x00", 2);
+	db_padata(&d, 130, "\x30\x02\xa1\x00", 4);
+	db_padata(&d, 167, "\x04\x00", 2);
+	db_padata(&d, 165, "\x02\x01\x1c", 3);	/* DER, not 4 bytes */
+	db_padata(&d, 11, "\x30\x80", 2);		/* indefinite */
+	db_close(&d);
+	db_close(&d);
+	db_open(&d, 0xa4);
+	db_open(&d, 0x30);
+	db_open(&d, 0xa0);
+	db_bits(&d, 0);
+	db_close(&d);
+	db_ctx_str(&d, 2, "LAB.EXAMPLE");
+	db_ctx_int(&d, 7, 1);
+	db_open(&d, 0xa8);
+	db_open(&d, 0x30);
+	db_int(&d, 18);
+	db_close(&d);
+	db_close(&d);
+	db_close(&d);
+	db_close(&d);
+	db_close(&d);
+	db_close(&d);
+	decode_copy(d.b, d.n, &m);
+	is_int(m.status, KRB_OK, "bad PA contents: message still ok");
+	is_int(m.n_padata, 8, "bad PA contents: 8 PA-DATA listed");
+	is_int(m.padata[0].has, 0, "bad ENC-TIMESTAMP: nothing");
+	is_int(m.padata[1].has & KRB_PA_ETYPE_INFO, KRB_PA_ETYPE_INFO,
+	    "ETYPE-INFO2 without etype: an empty list");
+	is_int(m.padata[1].ei_n, 0, "ETYPE-INFO2 without etype: no entry");
+	is_int(m.padata[2].has, 0, "bad BOOLEAN: nothing");
+	is_int(m.padata[3].has, 0, "empty FOR-USER: nothing");
+	is_str(m.for_user, "", "empty FOR-USER: no user");
+	is_int(m.padata[4].has, 0, "S4U without user-id: nothing");
+	is_int(m.padata[5].has, 0, "PAC-OPTIONS not a SEQUENCE: nothing");
+	is_int(m.padata[6].has, 0, "3-byte SUPPORTED-ETYPES: nothing");
+	is_int(m.padata[7].has, 0, "indefinite ETYPE-INFO: nothing");
+	is_int(m.armored, 0, "no FX-FAST: not armored");
+	is_int(m.pkinit, 0, "no PK-AS-REQ: not pkinit");
+	check_cuts("bad PA contents: every cut is truncated", d.b, d.n);
+}
+
+static void
+test_error_edata(void)
+{
+	static const uint8_t ext[] = {	/* KERB-ERROR-DATA, KERB-EXT-ERROR */
+		0x30, 0x15, 0xa1, 0x03, 0x02, 0x01, 0x03,
+		0xa2, 0x0e, 0x04, 0x0c,
+		0x34, 0x02, 0x00, 0xc0, 0, 0, 0, 0, 1, 0, 0, 0
+	};
+	static const uint8_t typed[] = {	/* TYPED-DATA: 104, 109 */
+		0x30, 0x10,
+		0x30, 0x09, 0xa0, 0x03, 0x02, 0x01, 0x68,
+		0xa1, 0x02, 0x04, 0x00,
+		0x30, 0x03, 0xa0, 0x01, 0x6d
+	};
+	static const uint8_t typed_ok[] = {
+		0x30, 0x10,
+		0x30, 0x07, 0xa0, 0x03, 0x02, 0x01, 0x68,
+		0xa1, 0x00,
+		0x30, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x6d
+	};
+	struct krb_msg m;
+	struct db d, md, v;
+
+	build_error_edata(&d, ext, sizeof(ext));
+	decode_copy(d.b, d.n, &m);
+	is_int(m.status, KRB_OK, "KERB-EXT-ERROR: status ok");
+	is_int(m.e_data_kind, KRB_EDATA_KERB_ERROR, "KERB-ERROR-DATA kind");
+	is_int(m.has_e_data_type, 1, "KERB-ERROR-DATA: data-type");
+	is_int(m.e_data_type, 3, "KERB-ERROR-DATA: extended");
+	is_int(m.has_ntstatus, 1, "KERB-EXT-ERROR: status");
+	is_int(m.ntstatus, 0xc0000234u, "KERB-EXT-ERROR: little-endian");
+	is_str(krb_ntstatus_name(m.ntstatus), "STATUS_ACCOUNT_LOCKED_OUT",
+	    "KERB-EXT-ERROR: name");
+	is_int(m.n_padata, 0, "KERB-EXT-ERROR: no padata");
+	is_int(m.has_clock_offset, 1, "KRB-ERROR: clock offset");
+	is_int(m.clock_offset, 420, "KRB-ERROR: stime - ctime = 420 s");
+	check_cuts("KERB-EXT-ERROR: every cut is truncated", d.b, d.n);
+	check_flips("KERB-EXT-ERROR: hostile bytes", d.b, d.n);
+
+	/* a TYPED-DATA with a broken second entry: not TYPED-DATA */
+	build_error_edata(&d, typed, sizeof(typed));
+	decode_copy(d.b, d.n, &m);
+	is_int(m.e_data_kind, KRB_EDATA_UNKNOWN, "broken TYPED-DATA: unknown");
+	build_error_edata(&d, typed_ok, sizeof(typed_ok));
+	decode_copy(d.b, d.n, &m);
+	is_int(m.e_data_kind, KRB_EDATA_TYPED, "TYPED-DATA kind");
+	is_int(m.n_typed_data, 2, "TYPED-DATA: 2 entries");
+	ok(m.typed_data[0] == 104 && m.typed_data[1] == 109,
+	    "TYPED-DATA: types 104, 109");
+	check_flips("TYPED-DATA: hostile bytes", d.b, d.n);
+
+	build_error_edata(&d, "hello", 5);
+	decode_copy(d.b, d.n, &m);
+	is_int(m.status, KRB_OK, "opaque e-data: status ok");
+	is_int(m.e_data_kind, KRB_EDATA_UNKNOWN, "opaque e-data: unknown");
+
+	/* METHOD-DATA with an ETYPE-INFO2 */
+	db_init(&v);
+	db_open(&v, 0x30);
+	db_open(&v, 0x30);
+	db_ctx_int(&v, 0, 17);
+	db_ctx_str(&v, 1, "LAB.EXAMPLEdave");
+	db_close(&v);
+	db_close(&v);
+	db_init(&md);
+	db_open(&md, 0x30);
+	db_padata(&md, 19, v.b, v.n);
+	db_padata(&md, 136, "", 0);
+	db_close(&md);
+	build_error_edata(&d, md.b, md.n);
+	decode_copy(d.b, d.n, &m);
+	is_int(m.e_data_kind, KRB_EDATA_METHOD, "METHOD-DATA kind");
+	is_int(m.n_padata, 2, "METHOD-DATA: 2 PA-DATA");
+	is_int(m.padata[0].ei_n, 1, "METHOD-DATA: ETYPE-INFO2 entry");
+	is_str(m.etype_info[m.padata[0].ei_first].salt, "LAB.EXAMPLEdave",
+	    "METHOD-DATA: salt");
+	is_int(m.armored, 0, "FX-FAST offered in e-data: not armored");
+	check_cuts("METHOD-DATA error: every cut is truncated", d.b, d.n);
+
+	/* a PA-FOR-USER in e-data is listed, its user not taken */
+	db_init(&v);
+	db_open(&v, 0x30);
+	db_principal(&v, 0, 1, "eve");
+	db_ctx_str(&v, 1, "LAB.EXAMPLE");
+	db_close(&v);
+	db_init(&md);
+	db_open(&md, 0x30);
+	db_padata(&md, 129, v.b, v.n);
+	db_close(&md);
+	build_error_edata(&d, md.b, md.n);
+	decode_copy(d.b, d.n, &m);
+	is_int(m.e_data_kind, KRB_EDATA_METHOD, "FOR-USER in e-data: METHOD");
+	ok(m.n_padata == 1 && m.padata[0].has == 0,
+	    "FOR-USER in e-data: listed, not decoded");
+	is_str(m.for_user, "", "FOR-USER in e-data: no user");
+}
+
+static void
+test_add_tickets(void)
+{
+	struct krb_msg m;
+	struct db d;
+	int i;
+
+	build_tgs_req(&d);
+	decode_copy(d.b, d.n, &m);
+	is_int(m.n_additional_tickets, 1, "additional tickets: count");
+	is_int(m.n_add_tickets, 1, "additional tickets: decoded");
+	is_str(m.add_tickets[0].sname, "HTTP/web01.corp.example",
+	    "additional ticket: sname");
+	is_str(m.add_tickets[0].realm, "CORP.EXAMPLE",
+	    "additional ticket: realm");
+	is_int(m.add_tickets[0].etype, 18, "additional ticket: etype");
+	is_int(m.add_tickets[0].kvno, 7, "additional ticket: kvno");
+	ok(m.padata[0].has & KRB_PA_AP_OPTIONS, "PA-TGS-REQ: ap-options");
+	is_int(m.padata[0].ap_options, 0, "PA-TGS-REQ: none set");
+	ok(m.padata[1].has & KRB_PA_PAC_OPTIONS, "TGS-REQ PAC-OPTIONS");
+	is_int(m.padata[1].flags, 0x10000000u,
+	    "TGS-REQ PAC-OPTIONS: resource-based-constrained-delegation");
+
+	/* six tickets: all counted, four kept */
+	db_init(&d);
+	db_open(&d, 0x6c);
+	db_open(&d, 0x30);
+	db_ctx_int(&d, 1, 5);
+	db_ctx_int(&d, 2, 12);
+	db_open(&d, 0xa4);
+	db_open(&d, 0x30);
+	db_open(&d, 0xa0);
+	db_bits(&d, 0x00020000);
+	db_close(&d);
+	db_ctx_str(&d, 2, "CORP.EXAMPLE");
+	db_ctx_int(&d, 7, 1);
+	db_open(&d, 0xa8);
+	db_open(&d, 0x30);
+	db_int(&d, 18);
+	db_close(&d);
+	db_close(&d);
+	db_open(&d, 0xab);
+	db_open(&d, 0x30);
+	for (i = 0; i < 6; i++)
+		db_ticket(&d, "CORP.EXAMPLE", "cifs/fs1", 23, i, cipher_svc,
+		    sizeof(cipher_svc));
+	db_close(&d);
+	db_close(&d);
+	db_close(&d);
+	db_close(&d);
+	db_close(&d);
+	db_close(&d);
+	decode_copy(d.b, d.n, &m);
+	is_int(m.status, KRB_OK, "6 additional tickets: ok");
+	is_int(m.n_additional_tickets, 6, "6 additional tickets counted");
+	is_int(m.n_add_tickets, KRB_MAX_ADD_TICKETS, "4 decoded");
+	is_int(m.add_tickets[3].kvno, 3, "4th kept ticket: kvno 3");
+	check_cuts("6 additional tickets: every cut is truncated", d.b, d.n);
+}
+
+static void
+test_new_names(void)
+{
+	is_str(krb_ntstatus_name(0xc000006au), "STATUS_WRONG_PASSWORD",
+	    "ntstatus: wrong password");
+	is_str(krb_ntstatus_name(0xc0000133u), "STATUS_TIME_DIFFERENCE_AT_DC",
+	    "ntstatus: time difference");
+	is_str(krb_ntstatus_name(0xc0000320u), "STATUS_PKINIT_FAILURE",
+	    "ntstatus: pkinit failure");
+	ok(krb_ntstatus_name(0xc0001234u) == NULL, "ntstatus: unknown");
+	is_str(krb_pac_option_name(0), "claims", "pac option 0");
+	is_str(krb_pac_option_name(3), "resource-based-constrained-delegation",
+	    "pac option 3");
+	ok(krb_pac_option_name(4) == NULL, "pac option 4 unknown");
+	is_str(krb_supp_etype_name(2), "rc4-hmac", "supported etype bit 2");
+	is_str(krb_supp_etype_name(5), "aes256-cts-hmac-sha1-96-sk",
+	    "supported etype bit 5");
+	is_str(krb_supp_etype_name(16), "fast-supported", "bit 16");
+	is_str(krb_supp_etype_name(19), "resource-sid-compression-disabled",
+	    "bit 19");
+	ok(krb_supp_etype_name(8) == NULL, "bit 8 unknown");
+	ok(krb_supp_etype_name(40) == NULL, "bit 40 unknown");
+}
+
 int
 main(void)
 {
@@ -1491,5 +1989,10 @@ main(void)
 	test_ticket_id();
 	test_names();
 	test_tcp();
+	test_pa_contents();
+	test_pa_contents_bad();
+	test_error_edata();
+	test_add_tickets();
+	test_new_names();
 	return done_testing();
 }
