@@ -1402,14 +1402,16 @@ kd_error(struct kd *kd, struct cur *v)
 				m->has_ctime = 1;
 			break;
 		case 3:
-			rc = kd_i32(kd, &f, &m->cusec);
+			if ((rc = kd_i32(kd, &f, &m->cusec)) == 0)
+				m->has_cusec = 1;
 			break;
 		case 4:
 			if ((rc = kd_time(kd, &f, &m->stime)) == 0)
 				m->has_stime = 1;
 			break;
 		case 5:
-			rc = kd_i32(kd, &f, &m->susec);
+			if ((rc = kd_i32(kd, &f, &m->susec)) == 0)
+				m->has_susec = 1;
 			break;
 		case 6:
 			if ((rc = kd_i32(kd, &f, &m->error_code)) == 0)

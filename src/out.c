@@ -581,14 +581,14 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 			jb_kint(jb, "kvno", m->enc_kvno);
 		jb_raw(jb, "}", 1);
 	}
-	if (m->has_stime) {
+	if (m->has_stime)
 		jb_ktime(jb, "stime", m->stime);
+	if (m->has_susec)
 		jb_kint(jb, "susec", m->susec);
-	}
-	if (m->has_ctime) {
+	if (m->has_ctime)
 		jb_ktime(jb, "ctime", m->ctime);
+	if (m->has_cusec)
 		jb_kint(jb, "cusec", m->cusec);
-	}
 	if (m->has_e_text)
 		jb_kstr(jb, "e_text", m->e_text);
 	if (m->has_clock_offset)

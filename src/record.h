@@ -158,6 +158,8 @@ struct krb_msg {
 	int		 has_error;
 	int32_t		 error_code;
 	int		 has_stime, has_ctime;
+	/* susec and cusec: each optional on its own (RFC 4120 5.9.1) */
+	int		 has_susec, has_cusec;
 	int64_t		 stime, ctime;
 	int32_t		 susec, cusec;
 	int		 has_e_text;

@@ -167,13 +167,7 @@ PENDING_MSG_KEYS = ("e_data.kind", "e_data.ntstatus")
 # what is wrong).  They stay mismatches; a capture whose mismatches are
 # all listed here is reported `not ok ... # TODO` (an expected failure,
 # so the fix turns it into an unexpected pass: then remove the entry).
-KNOWN_KRBSCOPE_BUGS = (
-    ("cusec",
-     lambda tv, kv, tf, kf: tv is None and kv == 0 and "ctime" in tf,
-     "src/out.c writes \"cusec\":0 with every ctime although cusec [3] "
-     "is OPTIONAL on its own (RFC 4120 5.9.1) and absent on the wire; "
-     "the record has no has_cusec"),
-)
+KNOWN_KRBSCOPE_BUGS = ()
 
 MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
