@@ -7,10 +7,14 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "asn1ref.h"
 #include "dissector.h"
 #include "engine.h"
+#include "util.h"
 
 void	link_input(struct engine *, const struct pkt_meta *,
 	    const uint8_t *, size_t);
@@ -83,6 +87,7 @@ engine_emit_krb(struct dis_ctx *ctx, const char *carrier,
 {
 	struct engine *eng = ctx->eng;
 	struct msg_ctx mc;
+	char *tree;
 
 	eng->st.krb_msgs++;
 	if (msg->msg_type > 0 && msg->msg_type < KRB_MSG_TYPES)
@@ -103,5 +108,17 @@ engine_emit_krb(struct dis_ctx *ctx, const char *carrier,
 	mc.dport = ctx->dport;
 	mc.transport = ctx->transport;
 	mc.carrier = carrier;
+	/* the reference decoder is slow: only when the tree is shown */
+	tree = NULL;
+	if (eng->want_tree && msg->raw != NULL) {
+		if (asn1ref_tree(msg->raw, msg->raw_len, &tree) != 0) {
+			tree = xmalloc(256);
+			snprintf(tree, 256, "(no field tree: the reference "
+			    "decoder rejects the message: %s)\n",
+			    asn1ref_error());
+		}
+		mc.tree = tree;
+	}
 	eng->ops.krb(eng->ops.arg, &mc, msg);
+	free(tree);
 }

@@ -96,6 +96,7 @@ struct engine {
 	struct timeval	 now;		/* timestamp of the current packet */
 	struct timeval	 first_ts, last_ts;
 	int		 linktype;	/* DLT_* of the capture */
+	int		 want_tree;	/* -vv: field trees from libtasn1 */
 	struct defrag	*defrag;	/* owned */
 	struct flowtab	*flows;		/* owned */
 };

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asn1ref.h"
 #include "capture.h"
 #include "cur.h"
 #include "dissector.h"
@@ -276,6 +277,7 @@ main(int argc, char **argv)
 	ops.krb = out_krb;
 	ops.arg = out;
 	engine_init(&eng, &ops);
+	eng.want_tree = verbose > 1 && oo.mode != OUT_JSON;
 	rc = capture_run(cap, &eng, count, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "krbscope: %s\n", err);
@@ -295,6 +297,7 @@ main(int argc, char **argv)
 		    (unsigned long long)eng.st.pcap_recv,
 		    (unsigned long long)eng.st.pcap_drop);
 	out_free(out);
+	asn1ref_fini();
 	capture_close(cap);
 	free(expr);
 	return rc != 0 ? EXIT_USAGE : 0;

@@ -658,6 +658,25 @@ line_flags(FILE *fp, const char *label, uint32_t v,
 	}
 }
 
+/* The -vv field tree, each line indented under the message line. */
+static void
+print_indented(FILE *fp, const char *text)
+{
+	const char *nl;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		fputs("    ", fp);
+		if (nl == NULL) {
+			fputs(text, fp);
+			fputc('\n', fp);
+			return;
+		}
+		fwrite(text, 1, (size_t)(nl - text + 1), fp);
+		text = nl + 1;
+	}
+}
+
 static void
 line_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 {
@@ -751,6 +770,8 @@ line_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 	else if (m->status == KRB_INVALID)
 		fputs(" [invalid]", fp);
 	fputc('\n', fp);
+	if (out->o.verbose > 1 && mc->tree != NULL)
+		print_indented(fp, mc->tree);
 }
 
 /* ---- the report's tables ---------------------------------------------- */

@@ -203,6 +203,8 @@ struct msg_ctx {
 	uint16_t	 sport, dport;
 	int		 transport;	/* TRANSPORT_UDP / TRANSPORT_TCP */
 	const char	*carrier;	/* "kerberos", later "tds", ... */
+	const char	*tree;		/* -vv: the reference decoder's field
+					 * tree, or NULL (borrowed) */
 };
 
 #endif /* KS_RECORD_H */
