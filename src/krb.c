@@ -1500,6 +1500,89 @@ kd_message(struct kd *kd, struct cur *c)
 	}
 }
 
+/* The mechanism OIDs' contents (without tag and length). */
+static const uint8_t oid_krb5[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12,
+    0x01, 0x02, 0x02 };
+static const uint8_t oid_ms_krb5[] = { 0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12,
+    0x01, 0x02, 0x02 };
+static const uint8_t oid_u2u[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12,
+    0x01, 0x02, 0x02, 0x03 };
+
+int
+krb_decode_gss(const uint8_t *p, size_t len, struct krb_msg *out)
+{
+	struct der_tlv tok, oid;
+	struct cur c;
+	const uint8_t *o;
+	uint16_t tok_id;
+	int mech, rc;
+
+	memset(out, 0, offsetof(struct krb_msg, etype_info));
+	cur_init(&c, p, len);
+	/* [APPLICATION 0] IMPLICIT SEQUENCE { thisMech, innerToken } */
+	if (der_read(&c, &tok) != 0 || tok.cls != DER_APPLICATION ||
+	    tok.tag != 0 || !tok.constructed)
+		return E_UNSUPP;
+	if (der_read(&tok.val, &oid) != 0 || oid.cls != DER_UNIVERSAL ||
+	    oid.tag != DER_TAG_OID)
+		return E_UNSUPP;
+	o = oid.val.p;
+	if (oid.val.len == sizeof(oid_krb5) &&
+	    memcmp(o, oid_krb5, sizeof(oid_krb5)) == 0)
+		mech = KRB_GSS_KRB5;
+	else if (oid.val.len == sizeof(oid_ms_krb5) &&
+	    memcmp(o, oid_ms_krb5, sizeof(oid_ms_krb5)) == 0)
+		mech = KRB_GSS_MS_KRB5;
+	else if (oid.val.len == sizeof(oid_u2u) &&
+	    memcmp(o, oid_u2u, sizeof(oid_u2u)) == 0)
+		mech = KRB_GSS_U2U;
+	else
+		return E_UNSUPP;
+	tok_id = cur_get_be16(&tok.val);
+	if (tok.val.err != 0)
+		return E_UNSUPP;
+	/* the message: what is left of the token */
+	rc = krb_decode(tok.val.p, tok.val.len, out);
+	out->gss_mech = mech;
+	out->gss_tok_id = tok_id;
+	return rc;
+}
+
+const char *
+krb_gss_mech_name(int mech)
+{
+	switch (mech) {
+	case KRB_GSS_KRB5:
+		return "krb5";
+	case KRB_GSS_MS_KRB5:
+		return "ms-krb5";
+	case KRB_GSS_U2U:
+		return "krb5-u2u";
+	default:
+		return NULL;
+	}
+}
+
+/* RFC 4121 4.1 and RFC 4120 section 4 (user to user: TGT-REQ/REP) */
+const char *
+krb_gss_tok_name(uint16_t tok_id)
+{
+	switch (tok_id) {
+	case 0x0100:
+		return "AP-REQ";
+	case 0x0200:
+		return "AP-REP";
+	case 0x0300:
+		return "KRB-ERROR";
+	case 0x0400:
+		return "TGT-REQ";
+	case 0x0401:
+		return "TGT-REP";
+	default:
+		return NULL;
+	}
+}
+
 int
 krb_decode(const uint8_t *p, size_t len, struct krb_msg *out)
 {

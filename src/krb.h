@@ -21,6 +21,18 @@
 int	 krb_decode(const uint8_t *, size_t, struct krb_msg *out);
 
 /*
+ * A GSS-API initial or subsequent context token of the Kerberos
+ * mechanism (RFC 2743 3.1 framing: [APPLICATION 0] { mech OID, TOK_ID,
+ * message }, RFC 4121 4.1): checks the framing, then decodes the message
+ * inside as krb_decode does and sets out->gss_mech and out->gss_tok_id.
+ * Returns E_UNSUPP (out cleared) when the bytes are not such a token, so
+ * a carrier can try the next interpretation.
+ */
+int	 krb_decode_gss(const uint8_t *, size_t, struct krb_msg *out);
+const char	*krb_gss_mech_name(int mech);		/* "krb5" */
+const char	*krb_gss_tok_name(uint16_t tok_id);	/* "AP-REQ" */
+
+/*
  * Content probe: 1 if the bytes start like a Kerberos message (an
  * APPLICATION tag of a known message type with a DER length that fits
  * what we have, or is larger when partial is set), else 0.
@@ -38,6 +50,7 @@ const char	*krb_etype_name(int32_t etype);		/* "rc4-hmac" */
 const char	*krb_padata_name(int32_t type);		/* "PA-ENC-TIMESTAMP" */
 const char	*krb_kdc_option_name(unsigned bit);	/* "forwardable" */
 const char	*krb_ap_option_name(unsigned bit);	/* "mutual-required" */
+const char	*krb_ticket_flag_name(unsigned bit);	/* "ok-as-delegate" */
 const char	*krb_name_type_name(int32_t type);	/* "NT-SRV-INST" */
 const char	*krb_ntstatus_name(uint32_t status);	/* "STATUS_..." */
 const char	*krb_pac_option_name(unsigned bit);	/* "claims"; bit 0 =

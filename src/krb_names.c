@@ -385,6 +385,27 @@ static const struct name_row ap_options[] = {
 	{ 0, NULL }
 };
 
+/* TicketFlags (RFC 4120 5.3, RFC 6112 anonymous, RFC 6806/MIT enc-pa-rep) */
+static const struct name_row ticket_flags[] = {
+	{ 0, "reserved" },
+	{ 1, "forwardable" },
+	{ 2, "forwarded" },
+	{ 3, "proxiable" },
+	{ 4, "proxy" },
+	{ 5, "may-postdate" },
+	{ 6, "postdated" },
+	{ 7, "invalid" },
+	{ 8, "renewable" },
+	{ 9, "initial" },
+	{ 10, "pre-authent" },
+	{ 11, "hw-authent" },
+	{ 12, "transited-policy-checked" },
+	{ 13, "ok-as-delegate" },
+	{ 15, "enc-pa-rep" },
+	{ 16, "anonymous" },
+	{ 0, NULL }
+};
+
 static const struct name_row name_types[] = {
 	{ 0, "NT-UNKNOWN" },
 	{ 1, "NT-PRINCIPAL" },
@@ -545,6 +566,14 @@ krb_ap_option_name(unsigned bit)
 	if (bit > 31)
 		return NULL;
 	return lookup(ap_options, (int32_t)bit);
+}
+
+const char *
+krb_ticket_flag_name(unsigned bit)
+{
+	if (bit > 31)
+		return NULL;
+	return lookup(ticket_flags, (int32_t)bit);
 }
 
 const char *

@@ -571,6 +571,15 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 		jb_key(jb, "pkinit");
 		jb_raw(jb, "true", 4);
 	}
+	if (m->gss_mech != 0) {
+		jb_key(jb, "gss");
+		jb_raw(jb, "{", 1);
+		jb_kstr(jb, "mech", krb_gss_mech_name(m->gss_mech));
+		jb_kint(jb, "tok_id", m->gss_tok_id);
+		if ((s = krb_gss_tok_name(m->gss_tok_id)) != NULL)
+			jb_kstr(jb, "tok", s);
+		jb_raw(jb, "}", 1);
+	}
 	if (m->ticket.present)
 		jb_ticket(jb, &m->ticket);
 	if (m->has_enc_part) {

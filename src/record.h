@@ -31,6 +31,11 @@
 #define KRB_TRUNCATED	1	/* capture ended inside the message */
 #define KRB_INVALID	2	/* the message contradicts itself */
 
+/* krb_msg.gss_mech: the mechanism OID of a GSS-API token */
+#define KRB_GSS_KRB5	1	/* 1.2.840.113554.1.2.2 */
+#define KRB_GSS_MS_KRB5	2	/* 1.2.840.48018.1.2.2 (Microsoft legacy) */
+#define KRB_GSS_U2U	3	/* 1.2.840.113554.1.2.2.3 (user to user) */
+
 /* Kerberos message types (RFC 4120 section 5.10) */
 #define KRB_AS_REQ	10
 #define KRB_AS_REP	11
@@ -185,6 +190,10 @@ struct krb_msg {
 	int		 n_etype_info_cut;	/* entries past the cap */
 	int		 n_etype_info;
 	int		 n_add_tickets;	/* decoded, <= KRB_MAX_ADD_TICKETS */
+
+	/* GSS-API framing (RFC 2743 3.1, RFC 4121 4.1), when unwrapped */
+	int		 gss_mech;	/* KRB_GSS_* or 0: no framing */
+	uint16_t	 gss_tok_id;	/* 0x0100 AP-REQ, 0x0200 AP-REP, ... */
 
 	/*
 	 * The arrays below are not cleared by krb_decode: only the first

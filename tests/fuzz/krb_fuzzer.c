@@ -208,6 +208,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 
 	krb_decode(data, size, &m);
+	krb_decode_gss(data, size, &m);
 	check_msg(&m);
 	(void)krb_probe(data, size, 0);
 	(void)krb_probe(data, size, 1);

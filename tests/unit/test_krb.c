@@ -1972,6 +1972,86 @@ test_new_names(void)
 	ok(krb_supp_etype_name(40) == NULL, "bit 40 unknown");
 }
 
+/* RFC 2743 3.1 framing around an AP-REQ: [APPLICATION 0] OID TOK_ID msg */
+static void
+test_gss(void)
+{
+	static const uint8_t krb5[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+	    0xf7, 0x12, 0x01, 0x02, 0x02 };
+	static const uint8_t ms[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x82,
+	    0xf7, 0x12, 0x01, 0x02, 0x02 };
+	static const uint8_t spnego[] = { 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05,
+	    0x05, 0x02 };
+	static const uint8_t tok_ap_req[] = { 0x01, 0x00 };
+	struct krb_msg m;
+	struct db ap, g;
+	size_t cut;
+	int rc, bad;
+
+	build_ap_req(&ap, "HTTP/web.corp.example", 18, 3, cipher_svc,
+	    sizeof(cipher_svc), 0x20000000);
+	db_init(&g);
+	db_open(&g, 0x60);
+	db_raw(&g, krb5, sizeof(krb5));
+	db_raw(&g, tok_ap_req, sizeof(tok_ap_req));
+	db_raw(&g, ap.b, ap.n);
+	db_close(&g);
+	rc = krb_decode_gss(g.b, g.n, &m);
+	is_int(rc, 0, "gss: krb5 token decodes");
+	is_int(m.gss_mech, KRB_GSS_KRB5, "gss: mech krb5");
+	is_int(m.gss_tok_id, 0x0100, "gss: TOK_ID AP-REQ");
+	is_int(m.msg_type, KRB_AP_REQ, "gss: the AP-REQ inside");
+	is_str(m.ticket.sname, "HTTP/web.corp.example", "gss: its ticket");
+	ok(m.has_ap_options && m.ap_options == 0x20000000,
+	    "gss: mutual-required");
+	is_str(krb_gss_mech_name(m.gss_mech), "krb5", "gss: mech name");
+	is_str(krb_gss_tok_name(m.gss_tok_id), "AP-REQ", "gss: TOK_ID name");
+
+	db_init(&g);
+	db_open(&g, 0x60);
+	db_raw(&g, ms, sizeof(ms));
+	db_raw(&g, tok_ap_req, sizeof(tok_ap_req));
+	db_raw(&g, ap.b, ap.n);
+	db_close(&g);
+	rc = krb_decode_gss(g.b, g.n, &m);
+	ok(rc == 0 && m.gss_mech == KRB_GSS_MS_KRB5,
+	    "gss: Microsoft's legacy OID");
+	is_str(krb_gss_mech_name(m.gss_mech), "ms-krb5", "gss: its name");
+
+	db_init(&g);
+	db_open(&g, 0x60);
+	db_raw(&g, spnego, sizeof(spnego));
+	db_raw(&g, ap.b, ap.n);
+	db_close(&g);
+	is_int(krb_decode_gss(g.b, g.n, &m), E_UNSUPP,
+	    "gss: another mechanism (SPNEGO) is not ours");
+	is_int(m.gss_mech, 0, "gss: and leaves no mech behind");
+	is_int(krb_decode_gss(ap.b, ap.n, &m), E_UNSUPP,
+	    "gss: a bare AP-REQ has no framing");
+
+	/* cut anywhere: never a crash, never ok with a message inside */
+	db_init(&g);
+	db_open(&g, 0x60);
+	db_raw(&g, krb5, sizeof(krb5));
+	db_raw(&g, tok_ap_req, sizeof(tok_ap_req));
+	db_raw(&g, ap.b, ap.n);
+	db_close(&g);
+	bad = 0;
+	for (cut = 0; cut < g.n; cut++) {
+		rc = krb_decode_gss(g.b, cut, &m);
+		if (rc == 0)
+			bad++;
+	}
+	is_int(bad, 0, "gss: every cut token is unsupported or truncated");
+
+	/* ticket flags, as MIT's TKT_FLG_* bit positions */
+	is_str(krb_ticket_flag_name(1), "forwardable", "ticket flag 1");
+	is_str(krb_ticket_flag_name(13), "ok-as-delegate", "ticket flag 13");
+	is_str(krb_ticket_flag_name(15), "enc-pa-rep", "ticket flag 15");
+	ok(krb_ticket_flag_name(14) == NULL, "ticket flag 14 unassigned");
+	ok(krb_ticket_flag_name(32) == NULL, "ticket flag 32: none");
+}
+
 int
 main(void)
 {
@@ -1994,5 +2074,6 @@ main(void)
 	test_error_edata();
 	test_add_tickets();
 	test_new_names();
+	test_gss();
 	return done_testing();
 }
