@@ -23,8 +23,11 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cur.h"
@@ -69,7 +72,9 @@ static int	kd_u32(struct kd *, struct cur *, uint32_t *);
 static int	kd_bits(struct kd *, struct cur *, uint32_t *);
 static int	kd_time(struct kd *, struct cur *, int64_t *);
 static int	kd_string(struct kd *, struct cur *, char *, size_t);
-static int	kd_count(struct kd *, struct cur *, int *);
+static int	kd_addresses(struct kd *, struct cur *);
+static void	fmt_host_address(char *, size_t, int32_t, const uint8_t *,
+		    size_t);
 static int	kd_msg_type(struct kd *, struct cur *, int);
 static int	kd_principal(struct kd *, struct cur *, char *, size_t,
 		    int32_t *);
@@ -279,22 +284,70 @@ kd_string(struct kd *kd, struct cur *v, char *dst, size_t dstsz)
 }
 
 /* Elements of the SEQUENCE OF that makes up v. */
+/*
+ * HostAddresses (RFC 4120 5.2.5; types from 7.5.3): every element is
+ * counted, the first KRB_MAX_ADDRS well-formed ones are also shown.
+ */
 static int
-kd_count(struct kd *kd, struct cur *v, int *n)
+kd_addresses(struct kd *kd, struct cur *v)
 {
+	struct krb_msg *m = kd->m;
 	struct der_tlv t;
-	struct cur list;
-	int rc;
+	struct cur list, f;
+	const uint8_t *a;
+	size_t alen;
+	uint32_t tag;
+	int32_t type;
+	int rc, has_type;
 
-	*n = 0;
+	m->n_addresses = 0;
 	if ((rc = kd_seq(kd, v, &list)) != 0)
 		return rc;
 	while (cur_left(&list) > 0) {
 		if ((rc = kd_read(kd, &list, &t, NULL)) != 0)
 			return rc;
-		(*n)++;
+		m->n_addresses++;
+		if (t.cls != DER_UNIVERSAL || t.tag != DER_TAG_SEQUENCE ||
+		    m->n_address_list == KRB_MAX_ADDRS)
+			continue;
+		has_type = 0;
+		a = NULL;
+		alen = 0;
+		while (cur_left(&t.val) > 0 &&
+		    kd_field(kd, &t.val, &tag, &f) == 0) {
+			if (tag == 0 && kd_i32(kd, &f, &type) == 0)
+				has_type = 1;
+			else if (tag == 1 && der_get_octets(&f, &a, &alen) != 0)
+				a = NULL;
+		}
+		if (has_type && a != NULL)
+			fmt_host_address(m->address_list[m->n_address_list++],
+			    KRB_ADDR_MAX, type, a, alen);
 	}
 	return 0;
+}
+
+/* An address as text: IPv4, IPv6, a NetBIOS name, or "type N". */
+static void
+fmt_host_address(char *dst, size_t dstsz, int32_t type, const uint8_t *a,
+    size_t alen)
+{
+	char suffix[8];
+	size_t n;
+
+	if (type == 2 && alen == 4)
+		fmt_addr(dst, dstsz, AF_INET, a);
+	else if (type == 24 && alen == 16)
+		fmt_addr(dst, dstsz, AF_INET6, a);
+	else if (type == 20 && alen == 16) {
+		/* 15 characters padded with spaces, then the suffix byte */
+		for (n = 15; n > 0 && (a[n - 1] == ' ' || a[n - 1] == 0); n--)
+			;
+		str_printable(dst, dstsz, a, n);
+		snprintf(suffix, sizeof(suffix), "<%02x>", a[15]);
+		str_append(dst, dstsz, suffix);
+	} else
+		snprintf(dst, dstsz, "type %d (%zu bytes)", (int)type, alen);
 }
 
 /* msg-type must repeat the APPLICATION tag. */
@@ -995,7 +1048,7 @@ kd_req_body(struct kd *kd, struct cur *v)
 			rc = kd_etypes(kd, &f);
 			break;
 		case 9:
-			rc = kd_count(kd, &f, &m->n_addresses);
+			rc = kd_addresses(kd, &f);
 			break;
 		case 11:
 			rc = kd_add_tickets(kd, &f);

@@ -538,6 +538,16 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 	}
 	if (m->n_addresses > 0)
 		jb_kint(jb, "addresses", m->n_addresses);
+	if (m->n_address_list > 0) {
+		jb_key(jb, "address_list");
+		jb_raw(jb, "[", 1);
+		for (i = 0; i < m->n_address_list; i++) {
+			if (i > 0)
+				jb_raw(jb, ",", 1);
+			jb_str(jb, m->address_list[i]);
+		}
+		jb_raw(jb, "]", 1);
+	}
 	if (m->n_additional_tickets > 0)
 		jb_kint(jb, "additional_tickets", m->n_additional_tickets);
 	if (m->n_add_tickets > 0) {

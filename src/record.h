@@ -20,6 +20,8 @@
 #define KRB_MAX_ETYPES	24
 #define KRB_MAX_PADATA	16
 #define KRB_ID_LEN	16	/* bytes of ticket id (hash of the cipher) */
+#define KRB_MAX_ADDRS	4	/* host addresses shown per request */
+#define KRB_ADDR_MAX	48	/* "2001:db8::1", "NETBIOS-NAME", ... */
 #define KRB_SALT_MAX	128
 #define KRB_USER_MAX	(KRB_NAME_MAX + KRB_REALM_MAX)	/* name@realm */
 #define KRB_MAX_ETYPE_INFO	8	/* ETYPE-INFO(2) entries per message */
@@ -190,6 +192,10 @@ struct krb_msg {
 	int		 n_etype_info_cut;	/* entries past the cap */
 	int		 n_etype_info;
 	int		 n_add_tickets;	/* decoded, <= KRB_MAX_ADD_TICKETS */
+
+	/* KDC-REQ addresses (RFC 4120 5.2.5): the first KRB_MAX_ADDRS */
+	int		 n_address_list;
+	char		 address_list[KRB_MAX_ADDRS][KRB_ADDR_MAX];
 
 	/* GSS-API framing (RFC 2743 3.1, RFC 4121 4.1), when unwrapped */
 	int		 gss_mech;	/* KRB_GSS_* or 0: no framing */

@@ -130,6 +130,10 @@ def main():
            (0, {"kind": "METHOD-DATA"}))
         eq("kinit #72 FX-FAST offered in e-data: not armored",
            by_frame(recs, 72)[0].get("armored"), None)
+        eq("kinit #73 AS-REQ host address (IPv4, as tshark shows it)",
+           (by_frame(recs, 73)[0].get("addresses"),
+            by_frame(recs, 73)[0].get("address_list")),
+           (1, ["192.168.2.158"]))
         # ctime Aug 28, 1994 13:42:36, stime Jan 19, 2015 22:54:03
         eq("kinit #76 clock_offset = stime - ctime",
            by_frame(recs, 76)[0].get("clock_offset"), 643626687)
@@ -158,6 +162,8 @@ def main():
         eq("msg-types: messages by type and error", counts(recs), {
             (10, None): 2, (11, None): 1, (12, None): 3, (13, None): 3,
             (30, 25): 1})
+        eq("msg-types #8 AS-REQ NetBIOS address, with its suffix",
+           by_frame(recs, 8)[0].get("address_list"), ["WS01<20>"])
         m = by_frame(recs, 9)[0]
         eq("msg-types #9 KRB-ERROR over TCP",
            (m["transport"], m["error_code"], m["error"], m["sname"],
