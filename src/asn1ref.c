@@ -141,6 +141,8 @@ static int	ref_enc(asn1_node, const char *, int *, int32_t *, int *,
 		    uint32_t *, uint8_t **, int *);
 static int	ref_ticket(asn1_node, const char *, struct krb_ticket *);
 static int	ref_padata(asn1_node, const char *, struct krb_msg *, int);
+static void	ref_pa_value(struct krb_msg *, struct krb_padata *,
+		    const uint8_t *, size_t);
 static int	ref_tgs_ap_req(const uint8_t *, size_t, struct krb_msg *);
 static void	ref_method_data(const uint8_t *, size_t, struct krb_msg *);
 static int	ref_kdc_req(asn1_node, struct krb_msg *);
@@ -1468,6 +1470,8 @@ ref_padata(asn1_node el, const char *path, struct krb_msg *m, int tgs)
 		if (m->n_padata < KRB_MAX_PADATA) {
 			m->padata[m->n_padata].type = type;
 			m->padata[m->n_padata].len = (uint32_t)vlen;
+			ref_pa_value(m, &m->padata[m->n_padata], v,
+			    (size_t)vlen);
 			m->n_padata++;
 		}
 		rc = 0;
@@ -1478,6 +1482,97 @@ ref_padata(asn1_node el, const char *path, struct krb_msg *m, int tgs)
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * The contents of the PA-DATA values the fast decoder reports, decoded
+ * with the module's own types: PA-ENC-TIMESTAMP (etype, kvno),
+ * PA-ETYPE-INFO and PA-ETYPE-INFO2 (etypes, salts, s2kparams length),
+ * PA-PAC-REQUEST (include-pac). A value that does not decode is left
+ * undecoded, as krb.c leaves it.
+ */
+static void
+ref_pa_value(struct krb_msg *m, struct krb_padata *pa, const uint8_t *v,
+    size_t vlen)
+{
+	struct krb_etype_info *ei;
+	char keep[sizeof(last_err)], e[PATH_MAX_LEN], p[PATH_MAX_LEN];
+	const char *type;
+	uint8_t *val;
+	asn1_node el;
+	int has_etype, has_kvno, n, len;
+
+	switch (pa->type) {
+	case 2:
+		type = KMOD "PA-ENC-TIMESTAMP";
+		break;
+	case 11:
+		type = KMOD "ETYPE-INFO";
+		break;
+	case 19:
+		type = KMOD "ETYPE-INFO2";
+		break;
+	case 128:
+		type = KMOD "KERB-PA-PAC-REQUEST";
+		break;
+	default:
+		return;
+	}
+	memcpy(keep, last_err, sizeof(keep));
+	if (decode(krb_defs, type, v, vlen, &el) != 0)
+		goto out;
+	if (pa->type == 2) {
+		if (ref_enc(el, "", &has_etype, &pa->etype, &has_kvno,
+		    &pa->kvno, NULL, NULL) == 0) {
+			pa->has |= KRB_PA_ETYPE;
+			if (has_kvno)
+				pa->has |= KRB_PA_KVNO;
+		}
+	} else if (pa->type == 128) {
+		val = NULL;
+		if (val_get(el, "include-pac", &val, &len) == 0) {
+			pa->include_pac = len > 0 && strcmp((char *)val,
+			    "TRUE") == 0;
+			pa->has |= KRB_PA_INCLUDE_PAC;
+		}
+		free(val);
+	} else {
+		pa->has |= KRB_PA_ETYPE_INFO;
+		pa->ei_first = m->n_etype_info;
+		for (n = 1; ; n++) {
+			if (elem_path(e, "", n) != 0 || !present(el, e))
+				break;
+			if (m->n_etype_info == KRB_MAX_ETYPE_INFO) {
+				m->n_etype_info_cut++;
+				continue;
+			}
+			ei = &m->etype_info[m->n_etype_info];
+			memset(ei, 0, sizeof(*ei));
+			if (join(p, e, "etype") != 0 ||
+			    ref_i32(el, p, &ei->etype) != 0)
+				break;
+			val = NULL;
+			if (join(p, e, "salt") == 0 &&
+			    val_get(el, p, &val, &len) == 0) {
+				ei->has_salt = 1;
+				str_printable(ei->salt, sizeof(ei->salt), val,
+				    (size_t)len);
+			}
+			free(val);
+			val = NULL;
+			if (pa->type == 19 && join(p, e, "s2kparams") == 0 &&
+			    val_get(el, p, &val, &len) == 0) {
+				ei->has_s2kparams = 1;
+				ei->s2kparams_len = (uint32_t)len;
+			}
+			free(val);
+			m->n_etype_info++;
+			pa->ei_n++;
+		}
+	}
+	asn1_delete_structure(&el);
+out:
+	memcpy(last_err, keep, sizeof(last_err));
 }
 
 /* The AP-REQ of a PA-TGS-REQ: its ticket is the TGT (m->ticket). */
@@ -1523,6 +1618,10 @@ ref_method_data(const uint8_t *p, size_t len, struct krb_msg *m)
 	if (ref_padata(el, "", &sub, 0) == 0 && sub.n_padata > 0) {
 		memcpy(m->padata, sub.padata, sizeof(m->padata));
 		m->n_padata = sub.n_padata;
+		memcpy(m->etype_info, sub.etype_info,
+		    sizeof(m->etype_info));
+		m->n_etype_info = sub.n_etype_info;
+		m->n_etype_info_cut = sub.n_etype_info_cut;
 	}
 	asn1_delete_structure(&el);
 out:
@@ -1741,6 +1840,53 @@ ref_fill(asn1_node el, int tag, struct krb_msg *m)
 		    fast->f, ref->f);					\
 } while (0)
 
+/* The decoded contents of padata[i] (the kinds ref_pa_value decodes). */
+static void
+compare_pa(const struct krb_msg *ref, const struct krb_msg *fast, int i,
+    char *w, size_t wsz)
+{
+	const unsigned mask = KRB_PA_ETYPE | KRB_PA_KVNO |
+	    KRB_PA_ETYPE_INFO | KRB_PA_INCLUDE_PAC;
+	const struct krb_padata *r = &ref->padata[i], *f = &fast->padata[i];
+	const struct krb_etype_info *re, *fe;
+	int k;
+
+	if (w[0] != '\0')
+		return;
+	if ((r->has & mask) != (f->has & mask))
+		snprintf(w, wsz, "padata[%d] (type %d) decoded parts: fast "
+		    "0x%x, reference 0x%x", i, (int)f->type, f->has & mask,
+		    r->has & mask);
+	else if ((r->has & KRB_PA_ETYPE) && r->etype != f->etype)
+		snprintf(w, wsz, "padata[%d].etype: fast %d, reference %d", i,
+		    (int)f->etype, (int)r->etype);
+	else if ((r->has & KRB_PA_KVNO) && r->kvno != f->kvno)
+		snprintf(w, wsz, "padata[%d].kvno: fast %u, reference %u", i,
+		    (unsigned)f->kvno, (unsigned)r->kvno);
+	else if ((r->has & KRB_PA_INCLUDE_PAC) &&
+	    r->include_pac != f->include_pac)
+		snprintf(w, wsz, "padata[%d].include_pac: fast %d, "
+		    "reference %d", i, f->include_pac, r->include_pac);
+	else if ((r->has & KRB_PA_ETYPE_INFO) && r->ei_n != f->ei_n &&
+	    fast->n_etype_info_cut == 0)
+		snprintf(w, wsz, "padata[%d] etype-info entries: fast %d, "
+		    "reference %d", i, f->ei_n, r->ei_n);
+	if (w[0] != '\0' || !(r->has & KRB_PA_ETYPE_INFO))
+		return;
+	for (k = 0; k < r->ei_n && k < f->ei_n && w[0] == '\0'; k++) {
+		re = &ref->etype_info[r->ei_first + k];
+		fe = &fast->etype_info[f->ei_first + k];
+		if (re->etype != fe->etype || re->has_salt != fe->has_salt ||
+		    strcmp(re->salt, fe->salt) != 0 ||
+		    re->has_s2kparams != fe->has_s2kparams ||
+		    re->s2kparams_len != fe->s2kparams_len)
+			snprintf(w, wsz, "padata[%d] etype-info[%d]: fast %d "
+			    "\"%.60s\", reference %d \"%.60s\"", i, k,
+			    (int)fe->etype, fe->salt, (int)re->etype,
+			    re->salt);
+	}
+}
+
 /* The first field where ref and fast differ, into why. */
 static void
 compare(const struct krb_msg *ref, const struct krb_msg *fast, char *why,
@@ -1787,6 +1933,8 @@ compare(const struct krb_msg *ref, const struct krb_msg *fast, char *why,
 			    (unsigned)fast->padata[i].len,
 			    (int)ref->padata[i].type,
 			    (unsigned)ref->padata[i].len);
+	for (i = 0; i < ref->n_padata && i < fast->n_padata; i++)
+		compare_pa(ref, fast, i, w, sizeof(w));
 	DIFF_INT(ticket.present);
 	DIFF_INT(ticket.tkt_vno);
 	DIFF_STR(ticket.realm);

@@ -352,6 +352,19 @@ test_as_req(void)
 	    "AS-REQ: a wrong nonce is a disagreement");
 	ok(strncmp(why, "nonce:", 6) == 0, "AS-REQ: why names the field");
 	m.nonce--;
+	/* the decoded PA-DATA contents are compared too */
+	m.padata[0].etype++;
+	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 1,
+	    "AS-REQ: a wrong PA-ENC-TIMESTAMP etype is a disagreement");
+	ok(strstr(why, "padata[0].etype") != NULL,
+	    "AS-REQ: why says padata[0].etype");
+	m.padata[0].etype--;
+	m.padata[1].include_pac = !m.padata[1].include_pac;
+	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 1,
+	    "AS-REQ: a wrong include_pac is a disagreement");
+	m.padata[1].include_pac = !m.padata[1].include_pac;
+	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 0,
+	    "AS-REQ: restored, the check agrees again");
 	m.padata[0].len = 3;
 	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 1,
 	    "AS-REQ: a wrong padata length is a disagreement");
@@ -513,6 +526,12 @@ test_error(void)
 	    "KRB-ERROR: check agrees (e-data padata)");
 	if (why[0] != '\0')
 		printf("#   %s\n", why);
+	ok(m.n_etype_info > 0, "KRB-ERROR: the fast decoder read ETYPE-INFO2");
+	m.etype_info[0].salt[0] = 'X';
+	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 1,
+	    "KRB-ERROR: a wrong ETYPE-INFO2 salt is a disagreement");
+	ok(strstr(why, "etype-info[0]") != NULL,
+	    "KRB-ERROR: why says etype-info[0]");
 
 	/* KERB-ERROR-DATA with a KERB-EXT-ERROR (MS-KILE 2.2.1, 2.2.2) */
 	kd.n = 0;
