@@ -143,7 +143,8 @@ static int	ref_ticket(asn1_node, const char *, struct krb_ticket *);
 static int	ref_padata(asn1_node, const char *, struct krb_msg *, int);
 static void	ref_pa_value(struct krb_msg *, struct krb_padata *,
 		    const uint8_t *, size_t);
-static int	ref_tgs_ap_req(const uint8_t *, size_t, struct krb_msg *);
+static int	ref_tgs_ap_req(const uint8_t *, size_t, struct krb_msg *,
+		    uint32_t *);
 static void	ref_method_data(const uint8_t *, size_t, struct krb_msg *);
 static int	ref_kdc_req(asn1_node, struct krb_msg *);
 static int	ref_kdc_rep(asn1_node, struct krb_msg *);
@@ -1454,6 +1455,7 @@ ref_padata(asn1_node el, const char *path, struct krb_msg *m, int tgs)
 {
 	char e[PATH_MAX_LEN], p[PATH_MAX_LEN];
 	uint8_t *v;
+	uint32_t apo;
 	int32_t type;
 	int n, i, vlen, rc;
 
@@ -1475,14 +1477,24 @@ ref_padata(asn1_node el, const char *path, struct krb_msg *m, int tgs)
 			m->n_padata++;
 		}
 		rc = 0;
-		if (tgs && type == 1 && !m->ticket.present)
-			rc = ref_tgs_ap_req(v, (size_t)vlen, m);
+		if (tgs && type == 1 && !m->ticket.present) {
+			rc = ref_tgs_ap_req(v, (size_t)vlen, m, &apo);
+			if (rc == 0 && m->n_padata > 0 &&
+			    m->padata[m->n_padata - 1].type == 1) {
+				m->padata[m->n_padata - 1].ap_options = apo;
+				m->padata[m->n_padata - 1].has |=
+				    KRB_PA_AP_OPTIONS;
+			}
+		}
 		free(v);
 		if (rc != 0)
 			return rc;
 	}
 	return 0;
 }
+
+/* Set while METHOD-DATA of an e-data is read: users there stay undecoded. */
+static int	pa_in_edata;
 
 /*
  * The contents of the PA-DATA values the fast decoder reports, decoded
@@ -1499,7 +1511,9 @@ ref_pa_value(struct krb_msg *m, struct krb_padata *pa, const uint8_t *v,
 	char keep[sizeof(last_err)], e[PATH_MAX_LEN], p[PATH_MAX_LEN];
 	const char *type;
 	uint8_t *val;
+	char name[KRB_NAME_MAX], realm[KRB_REALM_MAX];
 	asn1_node el;
+	int32_t nt;
 	int has_etype, has_kvno, n, len;
 
 	switch (pa->type) {
@@ -1515,6 +1529,14 @@ ref_pa_value(struct krb_msg *m, struct krb_padata *pa, const uint8_t *v,
 	case 128:
 		type = KMOD "KERB-PA-PAC-REQUEST";
 		break;
+	case 129:
+		if (pa_in_edata)
+			return;
+		type = KMOD "PA-FOR-USER-ENC";
+		break;
+	case 167:
+		type = KMOD "PA-PAC-OPTIONS";
+		break;
 	default:
 		return;
 	}
@@ -1528,6 +1550,23 @@ ref_pa_value(struct krb_msg *m, struct krb_padata *pa, const uint8_t *v,
 			if (has_kvno)
 				pa->has |= KRB_PA_KVNO;
 		}
+	} else if (pa->type == 129) {
+		/* the first PA-FOR-USER is reported, as krb.c does */
+		if (m->for_user[0] == '\0' && ref_principal(el, "userName",
+		    name, sizeof(name), &nt) == 0 && ref_str(el, "userRealm",
+		    realm, sizeof(realm)) == 0) {
+			str_append(m->for_user, sizeof(m->for_user), name);
+			str_append(m->for_user, sizeof(m->for_user), "@");
+			str_append(m->for_user, sizeof(m->for_user), realm);
+			pa->has |= KRB_PA_USER;
+			if (ref_str(el, "auth-package", m->auth_package,
+			    sizeof(m->auth_package)) == 0 &&
+			    m->auth_package[0] != '\0')
+				pa->has |= KRB_PA_AUTH_PACKAGE;
+		}
+	} else if (pa->type == 167) {
+		if (ref_bits(el, "flags", &pa->flags) == 0)
+			pa->has |= KRB_PA_PAC_OPTIONS;
 	} else if (pa->type == 128) {
 		val = NULL;
 		if (val_get(el, "include-pac", &val, &len) == 0) {
@@ -1577,7 +1616,8 @@ out:
 
 /* The AP-REQ of a PA-TGS-REQ: its ticket is the TGT (m->ticket). */
 static int
-ref_tgs_ap_req(const uint8_t *p, size_t len, struct krb_msg *m)
+ref_tgs_ap_req(const uint8_t *p, size_t len, struct krb_msg *m,
+    uint32_t *ap_options_out)
 {
 	struct krb_msg sub;
 	asn1_node el;
@@ -1593,10 +1633,13 @@ ref_tgs_ap_req(const uint8_t *p, size_t len, struct krb_msg *m)
 		set_err("PA-TGS-REQ: %s", inner);
 		return E_INVALID;
 	}
+	/* sub is a scratch record: take the AP-REQ whole, keep its ticket
+	 * and options */
 	memset(&sub, 0, sizeof(sub));
-	rc = ref_ap_req(el, &sub, 1);
+	rc = ref_ap_req(el, &sub, 0);
 	asn1_delete_structure(&el);
 	m->ticket = sub.ticket;
+	*ap_options_out = sub.ap_options;
 	return rc;
 }
 
@@ -1610,12 +1653,16 @@ ref_method_data(const uint8_t *p, size_t len, struct krb_msg *m)
 	struct krb_msg sub;
 	asn1_node el;
 	char keep[sizeof(last_err)];
+	int rc;
 
 	memcpy(keep, last_err, sizeof(keep));
 	if (decode(krb_defs, KMOD "METHOD-DATA", p, len, &el) != 0)
 		goto out;
 	memset(&sub, 0, sizeof(sub));
-	if (ref_padata(el, "", &sub, 0) == 0 && sub.n_padata > 0) {
+	pa_in_edata = 1;
+	rc = ref_padata(el, "", &sub, 0);
+	pa_in_edata = 0;
+	if (rc == 0 && sub.n_padata > 0) {
 		memcpy(m->padata, sub.padata, sizeof(m->padata));
 		m->n_padata = sub.n_padata;
 		memcpy(m->etype_info, sub.etype_info,
@@ -1845,15 +1892,23 @@ static void
 compare_pa(const struct krb_msg *ref, const struct krb_msg *fast, int i,
     char *w, size_t wsz)
 {
-	const unsigned mask = KRB_PA_ETYPE | KRB_PA_KVNO |
-	    KRB_PA_ETYPE_INFO | KRB_PA_INCLUDE_PAC;
 	const struct krb_padata *r = &ref->padata[i], *f = &fast->padata[i];
 	const struct krb_etype_info *re, *fe;
+	unsigned mask;
 	int k;
 
 	if (w[0] != '\0')
 		return;
-	if ((r->has & mask) != (f->has & mask))
+	mask = KRB_PA_ETYPE | KRB_PA_KVNO | KRB_PA_ETYPE_INFO |
+	    KRB_PA_INCLUDE_PAC | KRB_PA_PAC_OPTIONS | KRB_PA_AP_OPTIONS;
+	if (f->type == 129)	/* PA-S4U-X509-USER (130) is not compared */
+		mask |= KRB_PA_USER | KRB_PA_AUTH_PACKAGE;
+	/*
+	 * What the reference decodes, the fast decoder must decode too;
+	 * the fast decoder may read more (a value the strict module
+	 * rejects): that is its leniency, not a disagreement.
+	 */
+	if ((r->has & mask & ~f->has) != 0)
 		snprintf(w, wsz, "padata[%d] (type %d) decoded parts: fast "
 		    "0x%x, reference 0x%x", i, (int)f->type, f->has & mask,
 		    r->has & mask);
@@ -1863,6 +1918,15 @@ compare_pa(const struct krb_msg *ref, const struct krb_msg *fast, int i,
 	else if ((r->has & KRB_PA_KVNO) && r->kvno != f->kvno)
 		snprintf(w, wsz, "padata[%d].kvno: fast %u, reference %u", i,
 		    (unsigned)f->kvno, (unsigned)r->kvno);
+	else if ((r->has & KRB_PA_PAC_OPTIONS) && r->flags != f->flags)
+		snprintf(w, wsz, "padata[%d] PAC-OPTIONS: fast 0x%x, "
+		    "reference 0x%x", i, (unsigned)f->flags,
+		    (unsigned)r->flags);
+	else if ((r->has & KRB_PA_AP_OPTIONS) &&
+	    r->ap_options != f->ap_options)
+		snprintf(w, wsz, "padata[%d] ap-options: fast 0x%x, "
+		    "reference 0x%x", i, (unsigned)f->ap_options,
+		    (unsigned)r->ap_options);
 	else if ((r->has & KRB_PA_INCLUDE_PAC) &&
 	    r->include_pac != f->include_pac)
 		snprintf(w, wsz, "padata[%d].include_pac: fast %d, "
@@ -1935,6 +1999,10 @@ compare(const struct krb_msg *ref, const struct krb_msg *fast, char *why,
 			    (unsigned)ref->padata[i].len);
 	for (i = 0; i < ref->n_padata && i < fast->n_padata; i++)
 		compare_pa(ref, fast, i, w, sizeof(w));
+	if (ref->for_user[0] != '\0')
+		DIFF_STR(for_user);
+	if (ref->auth_package[0] != '\0')
+		DIFF_STR(auth_package);
 	DIFF_INT(ticket.present);
 	DIFF_INT(ticket.tkt_vno);
 	DIFF_STR(ticket.realm);
