@@ -1728,6 +1728,14 @@ ref_kdc_req(asn1_node el, struct krb_msg *m)
 	    (rc = val_count(el, "req-body.additional-tickets",
 	    &m->n_additional_tickets)) != 0)
 		return rc;
+	/* the first KRB_MAX_ADD_TICKETS (S4U2Proxy: the client's ticket) */
+	for (i = 1; i <= m->n_additional_tickets &&
+	    m->n_add_tickets < KRB_MAX_ADD_TICKETS; i++) {
+		if ((rc = elem_path(e, "req-body.additional-tickets", i)) != 0)
+			return rc;
+		if (ref_ticket(el, e, &m->add_tickets[m->n_add_tickets]) == 0)
+			m->n_add_tickets++;
+	}
 	return 0;
 }
 
@@ -1986,6 +1994,25 @@ compare(const struct krb_msg *ref, const struct krb_msg *fast, char *why,
 			    (int)ref->etypes[i]);
 	DIFF_INT(n_addresses);
 	DIFF_INT(n_additional_tickets);
+	/* a ticket only the lenient fast decoder reads is no disagreement */
+	if (ref->n_add_tickets > fast->n_add_tickets)
+		DIFF_INT(n_add_tickets);
+	for (i = 0; ref->n_add_tickets == fast->n_add_tickets &&
+	    i < ref->n_add_tickets && w[0] == '\0'; i++)
+		if (strcmp(ref->add_tickets[i].sname,
+		    fast->add_tickets[i].sname) != 0 ||
+		    strcmp(ref->add_tickets[i].realm,
+		    fast->add_tickets[i].realm) != 0 ||
+		    ref->add_tickets[i].etype != fast->add_tickets[i].etype ||
+		    ref->add_tickets[i].kvno != fast->add_tickets[i].kvno ||
+		    memcmp(ref->add_tickets[i].id, fast->add_tickets[i].id,
+		    KRB_ID_LEN) != 0)
+			snprintf(w, sizeof(w), "additional ticket %d: fast "
+			    "%.80s@%.60s, reference %.80s@%.60s", i,
+			    fast->add_tickets[i].sname,
+			    fast->add_tickets[i].realm,
+			    ref->add_tickets[i].sname,
+			    ref->add_tickets[i].realm);
 	DIFF_INT(n_padata);
 	for (i = 0; i < ref->n_padata && i < fast->n_padata; i++)
 		if ((ref->padata[i].type != fast->padata[i].type ||
