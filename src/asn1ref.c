@@ -146,6 +146,7 @@ static void	ref_pa_value(struct krb_msg *, struct krb_padata *,
 static int	ref_tgs_ap_req(const uint8_t *, size_t, struct krb_msg *,
 		    uint32_t *);
 static void	ref_method_data(const uint8_t *, size_t, struct krb_msg *);
+static void	ref_e_data_kind(const uint8_t *, size_t, struct krb_msg *);
 static int	ref_kdc_req(asn1_node, struct krb_msg *);
 static int	ref_kdc_rep(asn1_node, struct krb_msg *);
 static int	ref_ap_req(asn1_node, struct krb_msg *, int);
@@ -1827,9 +1828,65 @@ ref_error(asn1_node el, struct krb_msg *m)
 		m->has_e_data = 1;
 		m->e_data_len = (uint32_t)n;
 		ref_method_data(v, (size_t)n, m);
+		ref_e_data_kind(v, (size_t)n, m);
 		free(v);
 	}
 	return 0;
+}
+
+/*
+ * What the e-data is, by the module's types: METHOD-DATA (read already:
+ * its entries are in m->padata), MS-KILE KERB-ERROR-DATA (data-type; for
+ * type 3 the KERB-EXT-ERROR's first four bytes are the NTSTATUS, little
+ * endian) or TYPED-DATA (the data-types); else unknown.
+ */
+static void
+ref_e_data_kind(const uint8_t *p, size_t len, struct krb_msg *m)
+{
+	char keep[sizeof(last_err)], e[PATH_MAX_LEN], q[PATH_MAX_LEN];
+	asn1_node el;
+	uint8_t *v;
+	int64_t x;
+	int i, n;
+
+	memcpy(keep, last_err, sizeof(keep));
+	m->e_data_kind = KRB_EDATA_UNKNOWN;
+	if (m->n_padata > 0) {
+		m->e_data_kind = KRB_EDATA_METHOD;
+		goto out;
+	}
+	if (decode(krb_defs, KMOD "KERB-ERROR-DATA", p, len, &el) == 0) {
+		m->e_data_kind = KRB_EDATA_KERB_ERROR;
+		if (val_int(el, "data-type", &x) == 0 && x >= INT32_MIN &&
+		    x <= INT32_MAX) {
+			m->has_e_data_type = 1;
+			m->e_data_type = (int32_t)x;
+		}
+		v = NULL;
+		if (m->has_e_data_type && m->e_data_type == 3 &&
+		    val_get(el, "data-value", &v, &n) == 0 && n >= 4) {
+			m->ntstatus = (uint32_t)v[0] | (uint32_t)v[1] << 8 |
+			    (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
+			m->has_ntstatus = 1;
+		}
+		free(v);
+		asn1_delete_structure(&el);
+		goto out;
+	}
+	if (decode(krb_defs, KMOD "TYPED-DATA", p, len, &el) == 0) {
+		m->e_data_kind = KRB_EDATA_TYPED;
+		for (i = 1; elem_path(e, "", i) == 0 && present(el, e); i++) {
+			if (join(q, e, "data-type") != 0 ||
+			    val_int(el, q, &x) != 0)
+				break;
+			if (m->n_typed_data < KRB_MAX_TYPED_DATA)
+				m->typed_data[m->n_typed_data] = (int32_t)x;
+			m->n_typed_data++;
+		}
+		asn1_delete_structure(&el);
+	}
+out:
+	memcpy(last_err, keep, sizeof(last_err));
 }
 
 /* The fields krb_decode reports, read from the libtasn1 tree. */
@@ -2064,6 +2121,28 @@ compare(const struct krb_msg *ref, const struct krb_msg *fast, char *why,
 	DIFF_STR(e_text);
 	DIFF_INT(has_e_data);
 	DIFF_INT(e_data_len);
+	/* e-data the reference understands, the fast decoder must too */
+	if (ref->e_data_kind != KRB_EDATA_NONE &&
+	    ref->e_data_kind != KRB_EDATA_UNKNOWN) {
+		DIFF_INT(e_data_kind);
+		if (ref->e_data_kind == fast->e_data_kind &&
+		    ref->e_data_kind == KRB_EDATA_KERB_ERROR) {
+			DIFF_INT(has_e_data_type);
+			DIFF_INT(e_data_type);
+			DIFF_INT(has_ntstatus);
+			DIFF_INT(ntstatus);
+		} else if (ref->e_data_kind == fast->e_data_kind &&
+		    ref->e_data_kind == KRB_EDATA_TYPED) {
+			DIFF_INT(n_typed_data);
+			for (i = 0; i < ref->n_typed_data &&
+			    i < KRB_MAX_TYPED_DATA && w[0] == '\0'; i++)
+				if (ref->typed_data[i] != fast->typed_data[i])
+					snprintf(w, sizeof(w), "typed_data[%d]:"
+					    " fast %d, reference %d", i,
+					    (int)fast->typed_data[i],
+					    (int)ref->typed_data[i]);
+		}
+	}
 	snprintf(why, whysz, "%s", w);
 }
 

@@ -565,6 +565,16 @@ test_error(void)
 	krb_decode(msg.b, msg.n, &m);
 	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 0,
 	    "KRB-ERROR: check agrees (KERB-ERROR-DATA)");
+	ok(m.e_data_kind == KRB_EDATA_KERB_ERROR && m.has_ntstatus,
+	    "KRB-ERROR: the fast decoder read the NTSTATUS");
+	m.ntstatus ^= 1;
+	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 1,
+	    "KRB-ERROR: a wrong NTSTATUS is a disagreement");
+	ok(strncmp(why, "ntstatus", 8) == 0, "KRB-ERROR: why says ntstatus");
+	m.ntstatus ^= 1;
+	m.e_data_kind = KRB_EDATA_UNKNOWN;
+	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 1,
+	    "KRB-ERROR: e-data the fast decoder missed is a disagreement");
 }
 
 static void
