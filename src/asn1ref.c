@@ -1538,6 +1538,14 @@ ref_pa_value(struct krb_msg *m, struct krb_padata *pa, const uint8_t *v,
 	case 167:
 		type = KMOD "PA-PAC-OPTIONS";
 		break;
+	case 165:
+		/* not ASN.1: a 32-bit little-endian value (MS-KILE 2.2.7) */
+		if (vlen == 4) {
+			pa->flags = (uint32_t)v[0] | (uint32_t)v[1] << 8 |
+			    (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
+			pa->has |= KRB_PA_SUPP_ETYPES;
+		}
+		return;
 	default:
 		return;
 	}
@@ -1680,8 +1688,9 @@ static int
 ref_kdc_req(asn1_node el, struct krb_msg *m)
 {
 	char p[PATH_MAX_LEN], e[PATH_MAX_LEN];
+	uint8_t *av;
 	int64_t et;
-	int n, i, rc;
+	int n, i, an, rc;
 
 	if ((rc = ref_i32(el, "pvno", &m->pvno)) != 0 ||
 	    (rc = ref_padata(el, "padata", m, m->msg_type == KRB_TGS_REQ))
@@ -1729,6 +1738,19 @@ ref_kdc_req(asn1_node el, struct krb_msg *m)
 	    (rc = val_count(el, "req-body.additional-tickets",
 	    &m->n_additional_tickets)) != 0)
 		return rc;
+	/* the first KRB_MAX_ADDRS addresses, as text */
+	for (i = 1; i <= m->n_addresses &&
+	    m->n_address_list < KRB_MAX_ADDRS; i++) {
+		if ((rc = elem_path(e, "req-body.addresses", i)) != 0 ||
+		    (rc = join(p, e, "addr-type")) != 0)
+			return rc;
+		if (val_int(el, p, &et) != 0 || join(p, e, "address") != 0 ||
+		    val_get(el, p, &av, &an) != 0)
+			continue;
+		krb_fmt_address(m->address_list[m->n_address_list++],
+		    KRB_ADDR_MAX, (int32_t)et, av, (size_t)an);
+		free(av);
+	}
 	/* the first KRB_MAX_ADD_TICKETS (S4U2Proxy: the client's ticket) */
 	for (i = 1; i <= m->n_additional_tickets &&
 	    m->n_add_tickets < KRB_MAX_ADD_TICKETS; i++) {
@@ -1965,7 +1987,8 @@ compare_pa(const struct krb_msg *ref, const struct krb_msg *fast, int i,
 	if (w[0] != '\0')
 		return;
 	mask = KRB_PA_ETYPE | KRB_PA_KVNO | KRB_PA_ETYPE_INFO |
-	    KRB_PA_INCLUDE_PAC | KRB_PA_PAC_OPTIONS | KRB_PA_AP_OPTIONS;
+	    KRB_PA_INCLUDE_PAC | KRB_PA_PAC_OPTIONS | KRB_PA_AP_OPTIONS |
+	    KRB_PA_SUPP_ETYPES;
 	if (f->type == 129)	/* PA-S4U-X509-USER (130) is not compared */
 		mask |= KRB_PA_USER | KRB_PA_AUTH_PACKAGE;
 	/*
@@ -1983,7 +2006,8 @@ compare_pa(const struct krb_msg *ref, const struct krb_msg *fast, int i,
 	else if ((r->has & KRB_PA_KVNO) && r->kvno != f->kvno)
 		snprintf(w, wsz, "padata[%d].kvno: fast %u, reference %u", i,
 		    (unsigned)f->kvno, (unsigned)r->kvno);
-	else if ((r->has & KRB_PA_PAC_OPTIONS) && r->flags != f->flags)
+	else if ((r->has & (KRB_PA_PAC_OPTIONS | KRB_PA_SUPP_ETYPES)) &&
+	    r->flags != f->flags)
 		snprintf(w, wsz, "padata[%d] PAC-OPTIONS: fast 0x%x, "
 		    "reference 0x%x", i, (unsigned)f->flags,
 		    (unsigned)r->flags);
@@ -2051,6 +2075,14 @@ compare(const struct krb_msg *ref, const struct krb_msg *fast, char *why,
 			    (int)ref->etypes[i]);
 	DIFF_INT(n_addresses);
 	DIFF_INT(n_additional_tickets);
+	if (ref->n_address_list > fast->n_address_list)
+		DIFF_INT(n_address_list);
+	for (i = 0; ref->n_address_list == fast->n_address_list &&
+	    i < ref->n_address_list && w[0] == '\0'; i++)
+		if (strcmp(ref->address_list[i], fast->address_list[i]) != 0)
+			snprintf(w, sizeof(w), "address %d: fast \"%s\", "
+			    "reference \"%s\"", i, fast->address_list[i],
+			    ref->address_list[i]);
 	/* a ticket only the lenient fast decoder reads is no disagreement */
 	if (ref->n_add_tickets > fast->n_add_tickets)
 		DIFF_INT(n_add_tickets);

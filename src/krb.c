@@ -73,8 +73,6 @@ static int	kd_bits(struct kd *, struct cur *, uint32_t *);
 static int	kd_time(struct kd *, struct cur *, int64_t *);
 static int	kd_string(struct kd *, struct cur *, char *, size_t);
 static int	kd_addresses(struct kd *, struct cur *);
-static void	fmt_host_address(char *, size_t, int32_t, const uint8_t *,
-		    size_t);
 static int	kd_msg_type(struct kd *, struct cur *, int);
 static int	kd_principal(struct kd *, struct cur *, char *, size_t,
 		    int32_t *);
@@ -321,15 +319,15 @@ kd_addresses(struct kd *kd, struct cur *v)
 				a = NULL;
 		}
 		if (has_type && a != NULL)
-			fmt_host_address(m->address_list[m->n_address_list++],
+			krb_fmt_address(m->address_list[m->n_address_list++],
 			    KRB_ADDR_MAX, type, a, alen);
 	}
 	return 0;
 }
 
 /* An address as text: IPv4, IPv6, a NetBIOS name, or "type N". */
-static void
-fmt_host_address(char *dst, size_t dstsz, int32_t type, const uint8_t *a,
+void
+krb_fmt_address(char *dst, size_t dstsz, int32_t type, const uint8_t *a,
     size_t alen)
 {
 	char suffix[8];

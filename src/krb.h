@@ -39,6 +39,10 @@ const char	*krb_gss_tok_name(uint16_t tok_id);	/* "AP-REQ" */
  */
 int	 krb_probe(const uint8_t *, size_t, int partial);
 
+/* A HostAddress as text (RFC 4120 5.2.5, 7.5.3): IPv4, IPv6, NetBIOS. */
+void	 krb_fmt_address(char *dst, size_t dstsz, int32_t type,
+	    const uint8_t *addr, size_t len);
+
 /* Ticket identity: hash of the enc-part cipher bytes. */
 void	 krb_ticket_id(const uint8_t *, size_t, uint8_t id_out[KRB_ID_LEN]);
 
