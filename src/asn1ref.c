@@ -1535,6 +1535,11 @@ ref_pa_value(struct krb_msg *m, struct krb_padata *pa, const uint8_t *v,
 			return;
 		type = KMOD "PA-FOR-USER-ENC";
 		break;
+	case 130:
+		if (pa_in_edata)
+			return;
+		type = KMOD "PA-S4U-X509-USER";
+		break;
 	case 167:
 		type = KMOD "PA-PAC-OPTIONS";
 		break;
@@ -1572,6 +1577,17 @@ ref_pa_value(struct krb_msg *m, struct krb_padata *pa, const uint8_t *v,
 			    sizeof(m->auth_package)) == 0 &&
 			    m->auth_package[0] != '\0')
 				pa->has |= KRB_PA_AUTH_PACKAGE;
+		}
+	} else if (pa->type == 130) {
+		/* the first one with a cname is reported, as krb.c does */
+		if (m->s4u_user[0] == '\0' && present(el, "user-id.cname") &&
+		    ref_principal(el, "user-id.cname", name, sizeof(name),
+		    &nt) == 0 && ref_str(el, "user-id.crealm", realm,
+		    sizeof(realm)) == 0) {
+			str_append(m->s4u_user, sizeof(m->s4u_user), name);
+			str_append(m->s4u_user, sizeof(m->s4u_user), "@");
+			str_append(m->s4u_user, sizeof(m->s4u_user), realm);
+			pa->has |= KRB_PA_USER;
 		}
 	} else if (pa->type == 167) {
 		if (ref_bits(el, "flags", &pa->flags) == 0)
@@ -1989,8 +2005,10 @@ compare_pa(const struct krb_msg *ref, const struct krb_msg *fast, int i,
 	mask = KRB_PA_ETYPE | KRB_PA_KVNO | KRB_PA_ETYPE_INFO |
 	    KRB_PA_INCLUDE_PAC | KRB_PA_PAC_OPTIONS | KRB_PA_AP_OPTIONS |
 	    KRB_PA_SUPP_ETYPES;
-	if (f->type == 129)	/* PA-S4U-X509-USER (130) is not compared */
+	if (f->type == 129)
 		mask |= KRB_PA_USER | KRB_PA_AUTH_PACKAGE;
+	else if (f->type == 130)
+		mask |= KRB_PA_USER;
 	/*
 	 * What the reference decodes, the fast decoder must decode too;
 	 * the fast decoder may read more (a value the strict module
@@ -2119,6 +2137,8 @@ compare(const struct krb_msg *ref, const struct krb_msg *fast, char *why,
 		DIFF_STR(for_user);
 	if (ref->auth_package[0] != '\0')
 		DIFF_STR(auth_package);
+	if (ref->s4u_user[0] != '\0')
+		DIFF_STR(s4u_user);
 	DIFF_INT(ticket.present);
 	DIFF_INT(ticket.tkt_vno);
 	DIFF_STR(ticket.realm);

@@ -577,6 +577,61 @@ test_error(void)
 	    "KRB-ERROR: e-data the fast decoder missed is a disagreement");
 }
 
+/* PA-S4U-X509-USER (MS-SFU 2.2.2): the user the fast decoder reports */
+static void
+test_s4u_x509(void)
+{
+	static const uint8_t ck[12] = { 1, 2, 3 };
+	struct bb msg, body, pa, v, uid, cks;
+	struct krb_msg m;
+	char why[512];
+
+	msg.n = body.n = pa.n = v.n = uid.n = cks.n = 0;
+	bb_bits(&body, 0, 0x40810010);
+	bb_str(&body, 2, "EXAMPLE.COM");
+	bb_principal(&body, 3, 1, "websvc", NULL);
+	bb_time(&body, 5, "20370913024805Z");
+	bb_int(&body, 7, 42);
+	v.n = 0;
+	bb_int(&v, -1, 18);
+	bb_wrap(&v, 0x30);
+	bb_ctx(&body, 8, &v);
+	bb_wrap(&body, 0x30);
+
+	bb_int(&uid, 0, 7);
+	bb_principal(&uid, 1, 1, "bob", NULL);
+	bb_str(&uid, 2, "EXAMPLE.COM");
+	bb_wrap(&uid, 0x30);
+	bb_int(&cks, 0, 16);
+	bb_oct(&cks, 1, ck, sizeof(ck));
+	bb_wrap(&cks, 0x30);
+	v.n = 0;
+	bb_ctx(&v, 0, &uid);
+	bb_ctx(&v, 1, &cks);
+	bb_wrap(&v, 0x30);
+	bb_padata(&pa, 130, &v);
+	bb_wrap(&pa, 0x30);
+
+	bb_int(&msg, 1, 5);
+	bb_int(&msg, 2, 10);
+	bb_ctx(&msg, 3, &pa);
+	bb_ctx(&msg, 4, &body);
+	bb_wrap(&msg, 0x30);
+	bb_wrap(&msg, 0x6a);
+
+	krb_decode(msg.b, msg.n, &m);
+	is_str(m.s4u_user, "bob@EXAMPLE.COM",
+	    "S4U-X509-USER: the fast decoder reads the user");
+	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 0,
+	    "S4U-X509-USER: the check agrees");
+	if (why[0] != '\0')
+		printf("#   %s\n", why);
+	m.s4u_user[0] = 'r';
+	is_int(asn1ref_check(msg.b, msg.n, &m, why, sizeof(why)), 1,
+	    "S4U-X509-USER: a wrong user is a disagreement");
+	ok(strncmp(why, "s4u_user", 8) == 0, "S4U-X509-USER: why says so");
+}
+
 static void
 test_broken(void)
 {
@@ -665,6 +720,7 @@ main(void)
 	test_as_rep();
 	test_tgs_req();
 	test_error();
+	test_s4u_x509();
 	test_broken();
 	test_spnego();
 	asn1ref_fini();
