@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -930,15 +931,60 @@ out_krb(void *arg, const struct msg_ctx *mc, const struct krb_msg *m)
 
 /* ---- the end ---------------------------------------------------------- */
 
+/* The counters of the stats object, in output order; group NULL: top. */
+static const struct stat_row {
+	const char	*group;
+	const char	*key;
+	size_t		 off;
+} stat_rows[] = {
+	{ "link", "not_ip", offsetof(struct stats, link_unknown) },
+	{ "link", "truncated", offsetof(struct stats, link_truncated) },
+	{ "ip", "ipv4", offsetof(struct stats, ipv4) },
+	{ "ip", "ipv6", offsetof(struct stats, ipv6) },
+	{ "ip", "truncated", offsetof(struct stats, ip_truncated) },
+	{ "ip", "invalid", offsetof(struct stats, ip_invalid) },
+	{ "ip", "other_proto", offsetof(struct stats, ip_other_proto) },
+	{ "fragments", "received", offsetof(struct stats, frag_fragments) },
+	{ "fragments", "reassembled",
+	    offsetof(struct stats, frag_reassembled) },
+	{ "fragments", "timeouts", offsetof(struct stats, frag_timeouts) },
+	{ "fragments", "dropped", offsetof(struct stats, frag_dropped) },
+	{ "fragments", "evicted", offsetof(struct stats, frag_evicted) },
+	{ NULL, "udp", offsetof(struct stats, udp) },
+	{ NULL, "tcp", offsetof(struct stats, tcp) },
+	{ NULL, "l4_truncated", offsetof(struct stats, l4_truncated) },
+	{ "flows", "created", offsetof(struct stats, flows_created) },
+	{ "flows", "expired", offsetof(struct stats, flows_expired) },
+	{ "flows", "evicted", offsetof(struct stats, flows_evicted) },
+	{ "flows", "peak", offsetof(struct stats, flows_peak) },
+	{ "flows", "unclaimed_packets", offsetof(struct stats, l4_unclaimed) },
+	{ "reassembly", "retransmissions",
+	    offsetof(struct stats, tcp_retrans) },
+	{ "reassembly", "overlaps", offsetof(struct stats, tcp_overlaps) },
+	{ "reassembly", "out_of_order", offsetof(struct stats, tcp_ooo) },
+	{ "reassembly", "midstream", offsetof(struct stats, tcp_midstream) },
+	{ "reassembly", "gaps", offsetof(struct stats, tcp_gaps) },
+	{ "reassembly", "gap_bytes", offsetof(struct stats, tcp_gap_bytes) },
+	{ "reassembly", "dropped_bytes",
+	    offsetof(struct stats, tcp_drop_bytes) },
+	{ "reassembly", "peak_bytes", offsetof(struct stats, reasm_peak) },
+	{ "reassembly", "resyncs", offsetof(struct stats, dis_resyncs) },
+	{ "reassembly", "oversize", offsetof(struct stats, dis_oversize) },
+};
+
 static void
 json_stats(struct out *out, const struct engine *eng,
     const struct run_info *ri)
 {
 	const struct stats *st = &eng->st;
+	const struct stat_row *r;
 	struct jbuf *jb = &out->jb;
+	const char *open;
 	char buf[64];
+	size_t i;
 	int t;
 
+	open = NULL;
 	jb->len = 0;
 	jb_raw(jb, "{", 1);
 	jb_kstr(jb, "type", "stats");
@@ -963,51 +1009,23 @@ json_stats(struct out *out, const struct engine *eng,
 		jb_kint(jb, "if_dropped", (long long)st->pcap_ifdrop);
 		jb_raw(jb, "}", 1);
 	}
-	jb_key(jb, "link");
-	jb_raw(jb, "{", 1);
-	jb_kint(jb, "not_ip", (long long)st->link_unknown);
-	jb_kint(jb, "truncated", (long long)st->link_truncated);
-	jb_raw(jb, "}", 1);
-	jb_key(jb, "ip");
-	jb_raw(jb, "{", 1);
-	jb_kint(jb, "ipv4", (long long)st->ipv4);
-	jb_kint(jb, "ipv6", (long long)st->ipv6);
-	jb_kint(jb, "truncated", (long long)st->ip_truncated);
-	jb_kint(jb, "invalid", (long long)st->ip_invalid);
-	jb_kint(jb, "other_proto", (long long)st->ip_other_proto);
-	jb_raw(jb, "}", 1);
-	jb_key(jb, "fragments");
-	jb_raw(jb, "{", 1);
-	jb_kint(jb, "received", (long long)st->frag_fragments);
-	jb_kint(jb, "reassembled", (long long)st->frag_reassembled);
-	jb_kint(jb, "timeouts", (long long)st->frag_timeouts);
-	jb_kint(jb, "dropped", (long long)st->frag_dropped);
-	jb_kint(jb, "evicted", (long long)st->frag_evicted);
-	jb_raw(jb, "}", 1);
-	jb_kint(jb, "udp", (long long)st->udp);
-	jb_kint(jb, "tcp", (long long)st->tcp);
-	jb_kint(jb, "l4_truncated", (long long)st->l4_truncated);
-	jb_key(jb, "flows");
-	jb_raw(jb, "{", 1);
-	jb_kint(jb, "created", (long long)st->flows_created);
-	jb_kint(jb, "expired", (long long)st->flows_expired);
-	jb_kint(jb, "evicted", (long long)st->flows_evicted);
-	jb_kint(jb, "peak", (long long)st->flows_peak);
-	jb_kint(jb, "unclaimed_packets", (long long)st->l4_unclaimed);
-	jb_raw(jb, "}", 1);
-	jb_key(jb, "reassembly");
-	jb_raw(jb, "{", 1);
-	jb_kint(jb, "retransmissions", (long long)st->tcp_retrans);
-	jb_kint(jb, "overlaps", (long long)st->tcp_overlaps);
-	jb_kint(jb, "out_of_order", (long long)st->tcp_ooo);
-	jb_kint(jb, "midstream", (long long)st->tcp_midstream);
-	jb_kint(jb, "gaps", (long long)st->tcp_gaps);
-	jb_kint(jb, "gap_bytes", (long long)st->tcp_gap_bytes);
-	jb_kint(jb, "dropped_bytes", (long long)st->tcp_drop_bytes);
-	jb_kint(jb, "peak_bytes", (long long)st->reasm_peak);
-	jb_kint(jb, "resyncs", (long long)st->dis_resyncs);
-	jb_kint(jb, "oversize", (long long)st->dis_oversize);
-	jb_raw(jb, "}", 1);
+	for (i = 0; i < sizeof(stat_rows) / sizeof(stat_rows[0]); i++) {
+		r = &stat_rows[i];
+		if (open != NULL && (r->group == NULL ||
+		    strcmp(r->group, open) != 0)) {
+			jb_raw(jb, "}", 1);
+			open = NULL;
+		}
+		if (r->group != NULL && open == NULL) {
+			jb_key(jb, r->group);
+			jb_raw(jb, "{", 1);
+			open = r->group;
+		}
+		jb_kint(jb, r->key, (long long)*(const uint64_t *)
+		    (const void *)((const char *)st + r->off));
+	}
+	if (open != NULL)
+		jb_raw(jb, "}", 1);
 	jb_key(jb, "messages");
 	jb_raw(jb, "{", 1);
 	jb_kint(jb, "total", (long long)st->krb_msgs);
