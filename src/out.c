@@ -82,11 +82,9 @@ static void	jb_kstr(struct jbuf *, const char *, const char *);
 static void	jb_kint(struct jbuf *, const char *, long long);
 static void	jb_ktime(struct jbuf *, const char *, int64_t);
 static void	jb_flags(struct jbuf *, const char *, uint32_t,
-		    const char *(*)(unsigned));
+		    const char *(*)(unsigned), int);
 static void	jb_ticket(struct jbuf *, const struct krb_ticket *);
 static void	jb_ticket_obj(struct jbuf *, const struct krb_ticket *);
-static void	jb_bits_lsb(struct jbuf *, const char *, uint32_t,
-		    const char *(*)(unsigned));
 static void	jb_padata(struct jbuf *, const struct krb_msg *,
 		    const struct krb_padata *);
 static void	jb_e_data(struct jbuf *, const struct krb_msg *);
@@ -280,10 +278,13 @@ jb_ktime(struct jbuf *jb, const char *k, int64_t t)
 	jb_kstr(jb, k, buf);
 }
 
-/* A 32-bit Kerberos flag field (bit 0 = MSB) as an array of names. */
+/*
+ * A 32-bit flag field as an array of names. Kerberos numbers bit 0 as
+ * the MSB (msb0 = 1); MS-KILE's supported etypes from the LSB (msb0 = 0).
+ */
 static void
 jb_flags(struct jbuf *jb, const char *k, uint32_t v,
-    const char *(*name)(unsigned))
+    const char *(*name)(unsigned), int msb0)
 {
 	char buf[32];
 	const char *s;
@@ -294,7 +295,7 @@ jb_flags(struct jbuf *jb, const char *k, uint32_t v,
 	jb_raw(jb, "[", 1);
 	first = 1;
 	for (bit = 0; bit < 32; bit++) {
-		if ((v & (UINT32_C(1) << (31 - bit))) == 0)
+		if ((v & (UINT32_C(1) << (msb0 ? 31 - bit : bit))) == 0)
 			continue;
 		if ((s = name(bit)) == NULL) {
 			snprintf(buf, sizeof(buf), "bit-%u", bit);
@@ -336,34 +337,6 @@ jb_ticket_obj(struct jbuf *jb, const struct krb_ticket *t)
 	jb_kstr(jb, "id", buf);
 	jb_kint(jb, "cipher_len", t->cipher_len);
 	jb_raw(jb, "}", 1);
-}
-
-/* A bit mask numbered from the LSB (MS-KILE 2.2.7) as names. */
-static void
-jb_bits_lsb(struct jbuf *jb, const char *k, uint32_t v,
-    const char *(*name)(unsigned))
-{
-	char buf[32];
-	const char *s;
-	unsigned bit;
-	int first;
-
-	jb_key(jb, k);
-	jb_raw(jb, "[", 1);
-	first = 1;
-	for (bit = 0; bit < 32; bit++) {
-		if ((v & (UINT32_C(1) << bit)) == 0)
-			continue;
-		if ((s = name(bit)) == NULL) {
-			snprintf(buf, sizeof(buf), "bit-%u", bit);
-			s = buf;
-		}
-		if (!first)
-			jb_raw(jb, ",", 1);
-		jb_str(jb, s);
-		first = 0;
-	}
-	jb_raw(jb, "]", 1);
 }
 
 /* One PA-DATA entry with what its value was decoded into. */
@@ -418,12 +391,13 @@ jb_padata(struct jbuf *jb, const struct krb_msg *m,
 	if (pa->has & KRB_PA_AUTH_PACKAGE)
 		jb_kstr(jb, "auth_package", m->auth_package);
 	if (pa->has & KRB_PA_PAC_OPTIONS)
-		jb_flags(jb, "pac_options", pa->flags, krb_pac_option_name);
+		jb_flags(jb, "pac_options", pa->flags, krb_pac_option_name, 1);
 	if (pa->has & KRB_PA_SUPP_ETYPES)
-		jb_bits_lsb(jb, "supported_etypes", pa->flags,
-		    krb_supp_etype_name);
+		jb_flags(jb, "supported_etypes", pa->flags,
+		    krb_supp_etype_name, 0);
 	if (pa->has & KRB_PA_AP_OPTIONS)
-		jb_flags(jb, "ap_options", pa->ap_options, krb_ap_option_name);
+		jb_flags(jb, "ap_options", pa->ap_options, krb_ap_option_name,
+		    1);
 	jb_raw(jb, "}", 1);
 }
 
@@ -516,9 +490,10 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 	}
 	if (m->has_kdc_options)
 		jb_flags(jb, "kdc_options", m->kdc_options,
-		    krb_kdc_option_name);
+		    krb_kdc_option_name, 1);
 	if (m->has_ap_options)
-		jb_flags(jb, "ap_options", m->ap_options, krb_ap_option_name);
+		jb_flags(jb, "ap_options", m->ap_options, krb_ap_option_name,
+		    1);
 	if (m->has_from)
 		jb_ktime(jb, "from", m->from);
 	if (m->has_till)
