@@ -12,9 +12,27 @@
 #include "dissector.h"
 
 extern const struct dissector dis_kerberos;
+extern const struct dissector dis_tds;
+extern const struct dissector dis_smb;
+extern const struct dissector dis_ldap;
+extern const struct dissector dis_dcerpc;
+extern const struct dissector dis_http;
+extern const struct dissector dis_dns;
+extern const struct dissector dis_gss;
 
+/*
+ * Probes run in this order on unclaimed traffic: the specific carriers
+ * first, the catch-all GSS-API stream probe last.
+ */
 static const struct dissector *const registry[] = {
 	&dis_kerberos,
+	&dis_tds,
+	&dis_smb,
+	&dis_ldap,
+	&dis_dcerpc,
+	&dis_http,
+	&dis_dns,
+	&dis_gss,
 	NULL
 };
 

@@ -42,6 +42,8 @@ struct dis_ctx {
 	uint16_t		 sport, dport;
 	int			 transport;
 	int			 dir;		/* 0: initiator -> responder */
+	const struct spnego_info *spnego;	/* set by sec_token() while
+						 * it emits a wrapped token */
 };
 
 struct dissector {
@@ -81,5 +83,12 @@ int			 registry_add_port(const char *name, uint16_t port);
 void			 registry_reset_ports(void);
 
 #define TRANSPORT_MASK(t)	(1 << (t))
+
+/*
+ * dissectors/dcerpc.c: DCE/RPC PDUs that SMB carries in named-pipe
+ * WRITE / READ / IOCTL payloads; emits with carrier "dcerpc".
+ */
+void			 dcerpc_pipe_data(struct dis_ctx *, const uint8_t *,
+			    size_t);
 
 #endif /* KS_DISSECTOR_H */

@@ -81,6 +81,24 @@ engine_packet(struct engine *eng, const struct pkt_meta *pkt,
 	link_input(eng, pkt, p, caplen);
 }
 
+/* Where the record was seen, from the dissector's context. */
+static void
+msg_ctx_fill(struct msg_ctx *mc, const struct dis_ctx *ctx,
+    const char *carrier)
+{
+	memset(mc, 0, sizeof(*mc));
+	mc->frame = ctx->pkt->frame;
+	mc->ts = ctx->pkt->ts;
+	mc->family = ctx->family;
+	memcpy(mc->src, ctx->src, sizeof(mc->src));
+	memcpy(mc->dst, ctx->dst, sizeof(mc->dst));
+	mc->sport = ctx->sport;
+	mc->dport = ctx->dport;
+	mc->transport = ctx->transport;
+	mc->carrier = carrier;
+	mc->spnego = ctx->spnego;
+}
+
 void
 engine_emit_krb(struct dis_ctx *ctx, const char *carrier,
     const struct krb_msg *msg)
@@ -98,16 +116,7 @@ engine_emit_krb(struct dis_ctx *ctx, const char *carrier,
 		eng->st.krb_invalid++;
 	if (eng->ops.krb == NULL)
 		return;
-	memset(&mc, 0, sizeof(mc));
-	mc.frame = ctx->pkt->frame;
-	mc.ts = ctx->pkt->ts;
-	mc.family = ctx->family;
-	memcpy(mc.src, ctx->src, sizeof(mc.src));
-	memcpy(mc.dst, ctx->dst, sizeof(mc.dst));
-	mc.sport = ctx->sport;
-	mc.dport = ctx->dport;
-	mc.transport = ctx->transport;
-	mc.carrier = carrier;
+	msg_ctx_fill(&mc, ctx, carrier);
 	/* the reference decoder is slow: only when the tree is shown */
 	tree = NULL;
 	if (eng->want_tree && msg->raw != NULL) {
@@ -121,4 +130,62 @@ engine_emit_krb(struct dis_ctx *ctx, const char *carrier,
 	}
 	eng->ops.krb(eng->ops.arg, &mc, msg);
 	free(tree);
+}
+
+void
+engine_emit_ntlm(struct dis_ctx *ctx, const char *carrier,
+    const struct ntlm_msg *m)
+{
+	struct engine *eng = ctx->eng;
+	struct msg_ctx mc;
+
+	eng->st.ntlm_msgs++;
+	if (eng->ops.ntlm == NULL)
+		return;
+	msg_ctx_fill(&mc, ctx, carrier);
+	eng->ops.ntlm(eng->ops.arg, &mc, m);
+}
+
+void
+engine_emit_spnego(struct dis_ctx *ctx, const char *carrier,
+    const struct spnego_info *sp)
+{
+	struct engine *eng = ctx->eng;
+	struct msg_ctx mc;
+
+	if (eng->ops.spnego == NULL)
+		return;
+	msg_ctx_fill(&mc, ctx, carrier);
+	mc.spnego = NULL;
+	eng->ops.spnego(eng->ops.arg, &mc, sp);
+}
+
+void
+engine_emit_auth(struct dis_ctx *ctx, const char *carrier,
+    const struct auth_rec *a)
+{
+	struct engine *eng = ctx->eng;
+	struct msg_ctx mc;
+
+	eng->st.auth_events++;
+	if (eng->ops.auth == NULL)
+		return;
+	msg_ctx_fill(&mc, ctx, carrier);
+	mc.spnego = NULL;
+	eng->ops.auth(eng->ops.arg, &mc, a);
+}
+
+void
+engine_emit_dns(struct dis_ctx *ctx, const char *carrier,
+    const struct dns_rec *d)
+{
+	struct engine *eng = ctx->eng;
+	struct msg_ctx mc;
+
+	eng->st.dns_msgs++;
+	if (eng->ops.dns == NULL)
+		return;
+	msg_ctx_fill(&mc, ctx, carrier);
+	mc.spnego = NULL;
+	eng->ops.dns(eng->ops.arg, &mc, d);
 }

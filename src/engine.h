@@ -76,6 +76,12 @@ struct stats {
 	uint64_t	 msgs_by_type[KRB_MSG_TYPES];	/* index msg_type */
 	uint64_t	 krb_msgs, krb_truncated, krb_invalid;
 	uint64_t	 dis_resyncs, dis_oversize;
+	/* security layers and carriers (krbscope 3) */
+	uint64_t	 ntlm_msgs, spnego_tokens, auth_events, dns_msgs;
+	uint64_t	 sec_unknown;		/* blobs where a token was
+						 * expected but none found */
+	uint64_t	 carrier_errors;	/* carrier framing given up */
+	uint64_t	 tls_skipped;		/* TLS records passed over */
 };
 
 struct engine;
@@ -84,9 +90,23 @@ struct engine;
 typedef void	(*krb_sink_fn)(void *arg, const struct msg_ctx *,
 		    const struct krb_msg *);
 
+typedef void	(*ntlm_sink_fn)(void *arg, const struct msg_ctx *,
+		    const struct ntlm_msg *);
+typedef void	(*spnego_sink_fn)(void *arg, const struct msg_ctx *,
+		    const struct spnego_info *);
+typedef void	(*auth_sink_fn)(void *arg, const struct msg_ctx *,
+		    const struct auth_rec *);
+typedef void	(*dns_sink_fn)(void *arg, const struct msg_ctx *,
+		    const struct dns_rec *);
+
 struct engine_ops {
 	krb_sink_fn	 krb;
 	void		*arg;
+	ntlm_sink_fn	 ntlm;		/* each may be NULL */
+	spnego_sink_fn	 spnego;	/* SPNEGO tokens without a mech
+					 * token inside */
+	auth_sink_fn	 auth;
+	dns_sink_fn	 dns;
 };
 
 struct engine {
@@ -141,5 +161,13 @@ void		 flowtab_expire(struct engine *, struct flowtab *);
 struct dis_ctx;
 void	 engine_emit_krb(struct dis_ctx *, const char *carrier,
 	    const struct krb_msg *);
+void	 engine_emit_ntlm(struct dis_ctx *, const char *carrier,
+	    const struct ntlm_msg *);
+void	 engine_emit_spnego(struct dis_ctx *, const char *carrier,
+	    const struct spnego_info *);
+void	 engine_emit_auth(struct dis_ctx *, const char *carrier,
+	    const struct auth_rec *);
+void	 engine_emit_dns(struct dis_ctx *, const char *carrier,
+	    const struct dns_rec *);
 
 #endif /* KS_ENGINE_H */

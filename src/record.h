@@ -209,6 +209,186 @@ struct krb_msg {
 	struct krb_ticket add_tickets[KRB_MAX_ADD_TICKETS];
 };
 
+/* ---- security layers: SPNEGO, NTLMSSP (krbscope 3) ---------------- */
+
+/* Mechanisms named in SPNEGO and GSS-API tokens. */
+#define SEC_MECH_UNKNOWN	0
+#define SEC_MECH_KRB5		1	/* 1.2.840.113554.1.2.2 */
+#define SEC_MECH_MS_KRB5	2	/* 1.2.840.48018.1.2.2 */
+#define SEC_MECH_U2U		3	/* 1.2.840.113554.1.2.2.3 */
+#define SEC_MECH_NTLMSSP	4	/* 1.3.6.1.4.1.311.2.2.10 */
+#define SEC_MECH_NEGOEX		5	/* 1.3.6.1.4.1.311.2.2.30 */
+#define SEC_MECH_SPNEGO		6	/* 1.3.6.1.5.5.2 */
+#define SEC_MECH_IAKERB		7	/* 1.3.6.1.5.2.5 */
+
+#define SPNEGO_MAX_MECHS	8
+
+/* spnego_info.kind */
+#define SPNEGO_INIT		1	/* negTokenInit (RFC 4178 4.2.1) */
+#define SPNEGO_INIT2		2	/* negTokenInit2: with negHints
+					 * (MS-SPNG 2.2.1) */
+#define SPNEGO_RESP		3	/* negTokenResp (RFC 4178 4.2.2) */
+
+/* spnego_info.neg_state (RFC 4178 4.2.2); -1 when absent */
+#define SPNEGO_ACCEPT_COMPLETED		0
+#define SPNEGO_ACCEPT_INCOMPLETE	1
+#define SPNEGO_REJECT			2
+#define SPNEGO_REQUEST_MIC		3
+
+struct spnego_info {
+	int		 kind;		/* SPNEGO_* */
+	int		 status;	/* KRB_OK, KRB_TRUNCATED, KRB_INVALID */
+	int		 n_mechs;	/* all listed; the first
+					 * SPNEGO_MAX_MECHS kept */
+	int		 mechs[SPNEGO_MAX_MECHS];	/* SEC_MECH_* */
+	int		 neg_state;	/* SPNEGO_* or -1 */
+	int		 supported_mech;	/* SEC_MECH_* or -1 */
+	int		 has_req_flags;
+	uint32_t	 req_flags;	/* ContextFlags, bit 0 = MSB */
+	int		 has_token;	/* mechToken / responseToken */
+	uint32_t	 token_len;
+	int		 has_mic;	/* mechListMIC */
+	uint32_t	 mic_len;
+	char		 hint_name[KRB_NAME_MAX];	/* negHints */
+};
+
+/* NTLMSSP message types (MS-NLMP 2.2.1) */
+#define NTLM_NEGOTIATE		1
+#define NTLM_CHALLENGE		2
+#define NTLM_AUTHENTICATE	3
+
+/* ntlm_msg.response: what the AUTHENTICATE's NT response is */
+#define NTLM_RESP_NONE		0	/* empty: anonymous */
+#define NTLM_RESP_V1		1	/* 24 bytes: NTLMv1 (or NTLM2
+					 * session response) */
+#define NTLM_RESP_V2		2	/* longer: NTLMv2 with a client
+					 * challenge blob */
+
+/* ntlm_msg.av_error: what is wrong with the AV_PAIR list */
+#define NTLM_AV_OK		0
+#define NTLM_AV_EMPTY		1	/* no pairs at all, not even
+					 * MsvAvEOL */
+#define NTLM_AV_UNTERMINATED	2	/* ends without MsvAvEOL */
+#define NTLM_AV_OVERRUN		3	/* a pair runs past the field */
+#define NTLM_AV_TRUNCATED	4	/* field beyond the captured bytes */
+
+#define NTLM_STR_MAX		128
+
+struct ntlm_msg {
+	/* the message's bytes: borrowed, valid only during the sink call */
+	const uint8_t	*raw;
+	size_t		 raw_len;
+
+	int		 status;	/* KRB_OK, KRB_TRUNCATED, KRB_INVALID */
+	int		 msg_type;	/* NTLM_* or 0 */
+	int		 has_flags;
+	uint32_t	 flags;		/* NegotiateFlags (bit 0 = LSB) */
+	/* NEGOTIATE: supplied domain/workstation; AUTHENTICATE: the
+	 * user's domain, user, workstation; UTF-8, printable */
+	char		 domain[NTLM_STR_MAX];
+	char		 user[NTLM_STR_MAX];
+	char		 workstation[NTLM_STR_MAX];
+	int		 anonymous;	/* AUTHENTICATE: anonymous flag,
+					 * or empty user and responses */
+	/* VERSION (MS-NLMP 2.2.2.10), when present */
+	int		 has_version;
+	uint8_t		 ver_major, ver_minor, ntlm_revision;
+	uint16_t	 ver_build;
+	/* CHALLENGE */
+	char		 target_name[NTLM_STR_MAX];
+	/* target info (CHALLENGE) or the NTLMv2 client blob's AV pairs
+	 * (AUTHENTICATE) */
+	int		 has_av;
+	int		 av_error;	/* NTLM_AV_* */
+	int		 n_av;		/* pairs read */
+	char		 nb_computer[NTLM_STR_MAX];	/* MsvAvNbComputerName */
+	char		 nb_domain[NTLM_STR_MAX];	/* MsvAvNbDomainName */
+	char		 dns_computer[NTLM_STR_MAX];	/* MsvAvDnsComputerName */
+	char		 dns_domain[NTLM_STR_MAX];	/* MsvAvDnsDomainName */
+	char		 dns_tree[NTLM_STR_MAX];	/* MsvAvDnsTreeName */
+	char		 av_target_name[KRB_NAME_MAX];	/* MsvAvTargetName:
+							 * an SPN */
+	int		 has_av_flags;
+	uint32_t	 av_flags;			/* MsvAvFlags */
+	int		 has_timestamp;
+	int64_t		 timestamp;	/* MsvAvTimestamp, s since 1970 */
+	uint32_t	 timestamp_usec;
+	/* AUTHENTICATE */
+	int		 response;	/* NTLM_RESP_* */
+	uint16_t	 lm_len, nt_len;
+	int		 has_mic;	/* MIC field present and nonzero */
+	int		 has_session_key;	/* EncryptedRandomSession-
+						 * Key not empty */
+};
+
+/* ---- carrier-level events ------------------------------------------ */
+
+/* auth_rec.outcome */
+#define AUTH_NONE	0	/* an event without a verdict */
+#define AUTH_OK		1	/* the service accepted the login */
+#define AUTH_CONTINUE	2	/* more tokens to come */
+#define AUTH_FAIL	3	/* the service refused it */
+
+#define AUTH_MAX_FIELDS	16
+
+#define AUTH_F_STR	1
+#define AUTH_F_INT	2
+#define AUTH_F_BOOL	3
+
+struct auth_field {
+	const char	*key;		/* static string; a stable JSON key */
+	int		 kind;		/* AUTH_F_* */
+	int64_t		 ival;
+	char		 sval[KRB_TEXT_MAX];
+};
+
+/*
+ * What a carrier saw around authentication: "prelogin", "login7",
+ * "negotiate", "session_setup", "request", "response", "bind",
+ * "bind_result", "result", ... (documented per carrier in the man page).
+ * Fields are added with auth_add_*() (src/sec.c) in a fixed order.
+ */
+struct auth_rec {
+	const char	*event;		/* static string */
+	int		 outcome;	/* AUTH_* */
+	int		 n_fields;
+	struct auth_field f[AUTH_MAX_FIELDS];
+};
+
+/* ---- DNS ------------------------------------------------------------- */
+
+#define DNS_NAME_MAX	256
+#define DNS_MAX_ANSWERS	16
+
+struct dns_rr {
+	char		 name[DNS_NAME_MAX];
+	uint16_t	 type;		/* 1 A, 28 AAAA, 12 PTR, 5 CNAME,
+					 * 33 SRV, ... */
+	uint16_t	 class;
+	uint32_t	 ttl;
+	/* A/AAAA: the address; PTR/CNAME/NS: the name; SRV: the target;
+	 * other types: empty */
+	char		 data[DNS_NAME_MAX];
+	uint16_t	 srv_priority, srv_weight, srv_port;
+};
+
+struct dns_rec {
+	int		 status;	/* KRB_OK, KRB_TRUNCATED, KRB_INVALID */
+	uint16_t	 id;
+	int		 response;	/* QR bit */
+	int		 opcode, rcode;
+	int		 aa, tc;
+	char		 qname[DNS_NAME_MAX];
+	uint16_t	 qtype, qclass;
+	int		 n_questions;	/* QDCOUNT */
+	int		 n_answers;	/* answer RRs read (all sections
+					 * count: see n_rr_total) */
+	int		 n_rr_total;	/* ANCOUNT + NSCOUNT + ARCOUNT */
+	int		 n_cut;		/* RRs past DNS_MAX_ANSWERS */
+	struct dns_rr	 an[DNS_MAX_ANSWERS];	/* answer section, then
+						 * additional A/AAAA/SRV */
+};
+
 /* Where a message was seen. */
 struct msg_ctx {
 	uint64_t	 frame;		/* 1-based, as Wireshark numbers */
@@ -220,6 +400,9 @@ struct msg_ctx {
 	const char	*carrier;	/* "kerberos", later "tds", ... */
 	const char	*tree;		/* -vv: the reference decoder's field
 					 * tree, or NULL (borrowed) */
+	const struct spnego_info *spnego;	/* the SPNEGO token the
+						 * message was wrapped in,
+						 * or NULL (borrowed) */
 };
 
 #endif /* KS_RECORD_H */
