@@ -301,11 +301,13 @@ struct ntlm_msg {
 	int		 has_av;
 	int		 av_error;	/* NTLM_AV_* */
 	int		 n_av;		/* pairs read */
-	char		 nb_computer[NTLM_STR_MAX];	/* MsvAvNbComputerName */
-	char		 nb_domain[NTLM_STR_MAX];	/* MsvAvNbDomainName */
-	char		 dns_computer[NTLM_STR_MAX];	/* MsvAvDnsComputerName */
-	char		 dns_domain[NTLM_STR_MAX];	/* MsvAvDnsDomainName */
-	char		 dns_tree[NTLM_STR_MAX];	/* MsvAvDnsTreeName */
+	/* MsvAvNbComputerName, MsvAvNbDomainName, MsvAvDnsComputerName,
+	 * MsvAvDnsDomainName, MsvAvDnsTreeName */
+	char		 nb_computer[NTLM_STR_MAX];
+	char		 nb_domain[NTLM_STR_MAX];
+	char		 dns_computer[NTLM_STR_MAX];
+	char		 dns_domain[NTLM_STR_MAX];
+	char		 dns_tree[NTLM_STR_MAX];
 	char		 av_target_name[KRB_NAME_MAX];	/* MsvAvTargetName:
 							 * an SPN */
 	int		 has_av_flags;

@@ -58,7 +58,7 @@ int	 ntlm_decode(const uint8_t *p, size_t len, struct ntlm_msg *out);
 
 /* Names; NULL when unknown. */
 const char	*sec_mech_name(int mech);	/* "krb5", "ntlmssp" ... */
-const char	*spnego_state_name(int neg_state);	/* "accept-incomplete" */
+const char	*spnego_state_name(int neg_state);	/* "accept-completed" */
 const char	*ntlm_msg_name(int type);		/* "NEGOTIATE" */
 const char	*ntlm_flag_name(unsigned bit);		/* bit 0 = LSB:
 							 * "UNICODE" */
