@@ -1,0 +1,9 @@
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * ntlm.c - placeholder (being written).
+ */
+#include "config.h"
+
+#include "sec.h"
