@@ -275,6 +275,10 @@ main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	out = out_new(&oo);
 	ops.krb = out_krb;
+	ops.ntlm = out_ntlm;
+	ops.spnego = out_spnego;
+	ops.auth = out_auth;
+	ops.dns = out_dns;
 	ops.arg = out;
 	engine_init(&eng, &ops);
 	eng.want_tree = verbose > 1 && oo.mode != OUT_JSON;

@@ -19,6 +19,7 @@
 
 #include "krb.h"
 #include "out.h"
+#include "sec.h"
 #include "util.h"
 
 #define MAX_CLIENTS	65536	/* report rows; later clients are counted
@@ -56,6 +57,34 @@ struct errcount {
 	uint64_t	 first_frame, last_frame;
 };
 
+#define MAX_CARRIERS	16
+#define MAX_NTLM_ROWS	64	/* distinct NTLM logins listed */
+#define MAX_FAIL_ROWS	64	/* refusals listed */
+
+struct carrier_row {
+	const char	*name;		/* static */
+	uint64_t	 krb, ntlm, spnego, events, ok, cont, fail;
+};
+
+struct ntlm_row {
+	int		 family;
+	uint8_t		 src[16], dst[16];
+	uint16_t	 dport;
+	const char	*carrier;
+	char		 who[2 * NTLM_STR_MAX + 2];
+	char		 ws[NTLM_STR_MAX];
+	char		 spn[KRB_NAME_MAX];
+	int		 response, anonymous;
+	uint64_t	 n, first_frame;
+};
+
+struct fail_row {
+	uint64_t	 frame;
+	const char	*carrier;
+	char		 where[160];
+	char		 text[512];
+};
+
 struct jbuf {
 	char		*p;
 	size_t		 len, cap;
@@ -71,6 +100,16 @@ struct out {
 	struct errcount	 errs[MAX_ERRCODES];
 	int		 n_errs;
 	uint64_t	 errs_other;
+	struct carrier_row carriers[MAX_CARRIERS];
+	struct carrier_row carrier_other;
+	int		 n_carriers;
+	struct ntlm_row	 ntlm[MAX_NTLM_ROWS];
+	int		 n_ntlm;
+	uint64_t	 ntlm_other;
+	struct fail_row	 fail[MAX_FAIL_ROWS];
+	int		 n_fail;
+	uint64_t	 fail_other;
+	uint64_t	 dns_queries, dns_responses;
 };
 
 static void	jb_raw(struct jbuf *, const char *, size_t);
@@ -88,12 +127,45 @@ static void	jb_ticket_obj(struct jbuf *, const struct krb_ticket *);
 static void	jb_padata(struct jbuf *, const struct krb_msg *,
 		    const struct krb_padata *);
 static void	jb_e_data(struct jbuf *, const struct krb_msg *);
+static void	json_head(struct jbuf *, const char *,
+		    const struct msg_ctx *);
+static void	jb_spnego(struct jbuf *, const struct spnego_info *);
+static const char *mech_str(int, char *, size_t);
+static const char *ntlm_resp_str(int);
+static const char *outcome_str(int);
+static const char *dns_type_str(uint16_t, char *, size_t);
+static const char *dns_rcode_str(int, char *, size_t);
+static void	json_ntlm(struct out *, const struct msg_ctx *,
+		    const struct ntlm_msg *);
+static void	json_spnego(struct out *, const struct msg_ctx *,
+		    const struct spnego_info *);
+static void	json_auth(struct out *, const struct msg_ctx *,
+		    const struct auth_rec *);
+static void	json_dns(struct out *, const struct msg_ctx *,
+		    const struct dns_rec *);
 static void	json_krb(struct out *, const struct msg_ctx *,
 		    const struct krb_msg *);
 static void	line_krb(struct out *, const struct msg_ctx *,
 		    const struct krb_msg *);
+static void	line_head(FILE *, const struct msg_ctx *);
+static void	line_spnego_tail(FILE *, const struct spnego_info *);
+static void	line_ntlm(struct out *, const struct msg_ctx *,
+		    const struct ntlm_msg *);
+static void	line_spnego(struct out *, const struct msg_ctx *,
+		    const struct spnego_info *);
+static void	fmt_auth(char *, size_t, const struct auth_rec *);
+static void	line_auth(struct out *, const struct msg_ctx *,
+		    const struct auth_rec *);
+static void	line_dns(struct out *, const struct msg_ctx *,
+		    const struct dns_rec *);
 static void	report_krb(struct out *, const struct msg_ctx *,
 		    const struct krb_msg *);
+static struct carrier_row *carrier_get(struct out *, const char *);
+static void	report_ntlm(struct out *, const struct msg_ctx *,
+		    const struct ntlm_msg *);
+static void	report_auth(struct out *, const struct msg_ctx *,
+		    const struct auth_rec *);
+static void	report_carriers(struct out *);
 static void	json_stats(struct out *, const struct engine *,
 		    const struct run_info *);
 static void	text_report(struct out *, const struct engine *,
@@ -447,21 +519,7 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 	const char *s;
 	int i;
 
-	jb->len = 0;
-	jb_raw(jb, "{", 1);
-	jb_kstr(jb, "type", "krb");
-	jb_kint(jb, "frame", (long long)mc->frame);
-	fmt_time_iso(buf, sizeof(buf), mc->ts.tv_sec, mc->ts.tv_usec);
-	jb_kstr(jb, "ts", buf);
-	fmt_addr(buf, sizeof(buf), mc->family, mc->src);
-	jb_kstr(jb, "src", buf);
-	jb_kint(jb, "sport", mc->sport);
-	fmt_addr(buf, sizeof(buf), mc->family, mc->dst);
-	jb_kstr(jb, "dst", buf);
-	jb_kint(jb, "dport", mc->dport);
-	jb_kstr(jb, "transport", mc->transport == TRANSPORT_TCP ? "tcp" :
-	    "udp");
-	jb_kstr(jb, "carrier", mc->carrier);
+	json_head(jb, "krb", mc);
 	jb_kstr(jb, "status", status[m->status >= 0 && m->status <= 2 ?
 	    m->status : 2]);
 	jb_kint(jb, "msg_type", m->msg_type);
@@ -592,6 +650,356 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 		jb_kint(jb, "e_data_len", m->e_data_len);
 	if (m->e_data_kind != KRB_EDATA_NONE)
 		jb_e_data(jb, m);
+	if (mc->spnego != NULL) {
+		jb_key(jb, "spnego");
+		jb_raw(jb, "{", 1);
+		jb_spnego(jb, mc->spnego);
+		jb_raw(jb, "}", 1);
+	}
+	jb_raw(jb, "}\n", 2);
+	fwrite(jb->p, 1, jb->len, out->o.fp);
+}
+
+/* The keys every record starts with. */
+static void
+json_head(struct jbuf *jb, const char *type, const struct msg_ctx *mc)
+{
+	char buf[64];
+
+	jb->len = 0;
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "type", type);
+	jb_kint(jb, "frame", (long long)mc->frame);
+	fmt_time_iso(buf, sizeof(buf), mc->ts.tv_sec, mc->ts.tv_usec);
+	jb_kstr(jb, "ts", buf);
+	fmt_addr(buf, sizeof(buf), mc->family, mc->src);
+	jb_kstr(jb, "src", buf);
+	jb_kint(jb, "sport", mc->sport);
+	fmt_addr(buf, sizeof(buf), mc->family, mc->dst);
+	jb_kstr(jb, "dst", buf);
+	jb_kint(jb, "dport", mc->dport);
+	jb_kstr(jb, "transport", mc->transport == TRANSPORT_TCP ? "tcp" :
+	    "udp");
+	jb_kstr(jb, "carrier", mc->carrier);
+}
+
+/* ---- security layers, carrier events, DNS ----------------------------- */
+
+static const char *
+mech_str(int mech, char *buf, size_t sz)
+{
+	const char *s;
+
+	if ((s = sec_mech_name(mech)) != NULL)
+		return s;
+	snprintf(buf, sz, "unknown");
+	return buf;
+}
+
+/* The SPNEGO fields, inside an open object. */
+static void
+jb_spnego(struct jbuf *jb, const struct spnego_info *sp)
+{
+	static const char *const kind[] = { "unknown", "negTokenInit",
+	    "negTokenInit2", "negTokenResp" };
+	char buf[32];
+	const char *s;
+	int i, n;
+
+	jb_kstr(jb, "token", kind[sp->kind >= 0 && sp->kind <= 3 ?
+	    sp->kind : 0]);
+	n = sp->n_mechs < SPNEGO_MAX_MECHS ? sp->n_mechs : SPNEGO_MAX_MECHS;
+	if (sp->kind != SPNEGO_RESP) {
+		jb_key(jb, "mechs");
+		jb_raw(jb, "[", 1);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				jb_raw(jb, ",", 1);
+			jb_str(jb, mech_str(sp->mechs[i], buf, sizeof(buf)));
+		}
+		jb_raw(jb, "]", 1);
+		if (sp->n_mechs > n)
+			jb_kint(jb, "mechs_cut", sp->n_mechs - n);
+	}
+	if (sp->neg_state >= 0) {
+		if ((s = spnego_state_name(sp->neg_state)) != NULL)
+			jb_kstr(jb, "neg_state", s);
+		else
+			jb_kint(jb, "neg_state", sp->neg_state);
+	}
+	if (sp->supported_mech >= 0)
+		jb_kstr(jb, "supported_mech", mech_str(sp->supported_mech, buf,
+		    sizeof(buf)));
+	if (sp->has_req_flags)
+		jb_kint(jb, "req_flags", sp->req_flags);
+	if (sp->has_token)
+		jb_kint(jb, "token_len", sp->token_len);
+	if (sp->has_mic) {
+		jb_key(jb, "mic");
+		jb_raw(jb, "true", 4);
+	}
+	if (sp->hint_name[0] != '\0')
+		jb_kstr(jb, "hint_name", sp->hint_name);
+}
+
+static const char *const status_names[] = { "ok", "truncated", "invalid" };
+#define STATUS_STR(st)	status_names[(st) >= 0 && (st) <= 2 ? (st) : 2]
+
+static const char *
+ntlm_resp_str(int r)
+{
+	switch (r) {
+	case NTLM_RESP_NONE:
+		return "none";
+	case NTLM_RESP_V1:
+		return "NTLMv1";
+	default:
+		return "NTLMv2";
+	}
+}
+
+static void
+json_ntlm(struct out *out, const struct msg_ctx *mc, const struct ntlm_msg *m)
+{
+	struct jbuf *jb = &out->jb;
+	char buf[64];
+	const char *s;
+
+	json_head(jb, "ntlm", mc);
+	jb_kstr(jb, "status", STATUS_STR(m->status));
+	jb_kint(jb, "msg_type", m->msg_type);
+	if ((s = ntlm_msg_name(m->msg_type)) != NULL)
+		jb_kstr(jb, "msg", s);
+	else
+		jb_kstr(jb, "msg", "unknown");
+	if (m->has_flags)
+		jb_flags(jb, "flags", m->flags, ntlm_flag_name, 0);
+	if (m->msg_type == NTLM_AUTHENTICATE || m->domain[0] != '\0')
+		jb_kstr(jb, "domain", m->domain);
+	if (m->msg_type == NTLM_AUTHENTICATE || m->user[0] != '\0')
+		jb_kstr(jb, "user", m->user);
+	if (m->msg_type == NTLM_AUTHENTICATE || m->workstation[0] != '\0')
+		jb_kstr(jb, "workstation", m->workstation);
+	if (m->msg_type == NTLM_AUTHENTICATE) {
+		jb_key(jb, "anonymous");
+		jb_raw(jb, m->anonymous ? "true" : "false", m->anonymous ? 4 :
+		    5);
+		jb_kstr(jb, "response", ntlm_resp_str(m->response));
+		jb_kint(jb, "lm_len", m->lm_len);
+		jb_kint(jb, "nt_len", m->nt_len);
+		jb_key(jb, "mic");
+		jb_raw(jb, m->has_mic ? "true" : "false", m->has_mic ? 4 : 5);
+		jb_key(jb, "session_key");
+		jb_raw(jb, m->has_session_key ? "true" : "false",
+		    m->has_session_key ? 4 : 5);
+	}
+	if (m->msg_type == NTLM_CHALLENGE)
+		jb_kstr(jb, "target_name", m->target_name);
+	if (m->has_version) {
+		snprintf(buf, sizeof(buf), "%u.%u.%u", m->ver_major,
+		    m->ver_minor, m->ver_build);
+		jb_kstr(jb, "version", buf);
+		jb_kint(jb, "ntlm_revision", m->ntlm_revision);
+	}
+	if (m->has_av) {
+		jb_key(jb, "target_info");
+		jb_raw(jb, "{", 1);
+		jb_kint(jb, "pairs", m->n_av);
+		if (m->nb_computer[0] != '\0')
+			jb_kstr(jb, "nb_computer", m->nb_computer);
+		if (m->nb_domain[0] != '\0')
+			jb_kstr(jb, "nb_domain", m->nb_domain);
+		if (m->dns_computer[0] != '\0')
+			jb_kstr(jb, "dns_computer", m->dns_computer);
+		if (m->dns_domain[0] != '\0')
+			jb_kstr(jb, "dns_domain", m->dns_domain);
+		if (m->dns_tree[0] != '\0')
+			jb_kstr(jb, "dns_tree", m->dns_tree);
+		if (m->av_target_name[0] != '\0')
+			jb_kstr(jb, "target_spn", m->av_target_name);
+		if (m->has_av_flags)
+			jb_kint(jb, "av_flags", m->av_flags);
+		if (m->has_timestamp) {
+			fmt_time_iso(buf, sizeof(buf), m->timestamp,
+			    (long)m->timestamp_usec);
+			jb_kstr(jb, "timestamp", buf);
+		}
+		if (m->av_error != NTLM_AV_OK &&
+		    (s = ntlm_av_error_name(m->av_error)) != NULL)
+			jb_kstr(jb, "error", s);
+		jb_raw(jb, "}", 1);
+	}
+	if (mc->spnego != NULL) {
+		jb_key(jb, "spnego");
+		jb_raw(jb, "{", 1);
+		jb_spnego(jb, mc->spnego);
+		jb_raw(jb, "}", 1);
+	}
+	jb_raw(jb, "}\n", 2);
+	fwrite(jb->p, 1, jb->len, out->o.fp);
+}
+
+static void
+json_spnego(struct out *out, const struct msg_ctx *mc,
+    const struct spnego_info *sp)
+{
+	struct jbuf *jb = &out->jb;
+
+	json_head(jb, "spnego", mc);
+	jb_kstr(jb, "status", STATUS_STR(sp->status));
+	jb_spnego(jb, sp);
+	jb_raw(jb, "}\n", 2);
+	fwrite(jb->p, 1, jb->len, out->o.fp);
+}
+
+static const char *
+outcome_str(int o)
+{
+	switch (o) {
+	case AUTH_OK:
+		return "ok";
+	case AUTH_CONTINUE:
+		return "continue";
+	case AUTH_FAIL:
+		return "fail";
+	default:
+		return NULL;
+	}
+}
+
+static void
+json_auth(struct out *out, const struct msg_ctx *mc, const struct auth_rec *a)
+{
+	struct jbuf *jb = &out->jb;
+	const struct auth_field *f;
+	const char *s;
+	int i;
+
+	json_head(jb, "auth", mc);
+	jb_kstr(jb, "event", a->event);
+	if ((s = outcome_str(a->outcome)) != NULL)
+		jb_kstr(jb, "outcome", s);
+	for (i = 0; i < a->n_fields && i < AUTH_MAX_FIELDS; i++) {
+		f = &a->f[i];
+		switch (f->kind) {
+		case AUTH_F_INT:
+			jb_kint(jb, f->key, (long long)f->ival);
+			break;
+		case AUTH_F_BOOL:
+			jb_key(jb, f->key);
+			jb_raw(jb, f->ival ? "true" : "false", f->ival ? 4 : 5);
+			break;
+		default:
+			jb_kstr(jb, f->key, f->sval);
+			break;
+		}
+	}
+	jb_raw(jb, "}\n", 2);
+	fwrite(jb->p, 1, jb->len, out->o.fp);
+}
+
+/* RFC 1035 3.2.2, RFC 3596, RFC 2782, RFC 6891, RFC 9460 */
+static const char *
+dns_type_str(uint16_t t, char *buf, size_t sz)
+{
+	switch (t) {
+	case 1:
+		return "A";
+	case 2:
+		return "NS";
+	case 5:
+		return "CNAME";
+	case 6:
+		return "SOA";
+	case 12:
+		return "PTR";
+	case 15:
+		return "MX";
+	case 16:
+		return "TXT";
+	case 28:
+		return "AAAA";
+	case 33:
+		return "SRV";
+	case 41:
+		return "OPT";
+	case 64:
+		return "SVCB";
+	case 65:
+		return "HTTPS";
+	case 255:
+		return "ANY";
+	default:
+		snprintf(buf, sz, "TYPE%u", t);
+		return buf;
+	}
+}
+
+/* RFC 1035 4.1.1, RFC 2136 */
+static const char *
+dns_rcode_str(int rc, char *buf, size_t sz)
+{
+	static const char *const names[] = { "NOERROR", "FORMERR",
+	    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
+	    "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE" };
+
+	if (rc >= 0 && rc < (int)(sizeof(names) / sizeof(names[0])))
+		return names[rc];
+	snprintf(buf, sz, "RCODE%d", rc);
+	return buf;
+}
+
+static void
+json_dns(struct out *out, const struct msg_ctx *mc, const struct dns_rec *d)
+{
+	struct jbuf *jb = &out->jb;
+	const struct dns_rr *rr;
+	char buf[32];
+	int i;
+
+	json_head(jb, "dns", mc);
+	jb_kstr(jb, "status", STATUS_STR(d->status));
+	jb_kint(jb, "id", d->id);
+	jb_kstr(jb, "qr", d->response ? "response" : "query");
+	if (d->opcode != 0)
+		jb_kint(jb, "opcode", d->opcode);
+	if (d->response)
+		jb_kstr(jb, "rcode", dns_rcode_str(d->rcode, buf,
+		    sizeof(buf)));
+	if (d->tc) {
+		jb_key(jb, "tc");
+		jb_raw(jb, "true", 4);
+	}
+	if (d->n_questions > 0) {
+		jb_kstr(jb, "qname", d->qname);
+		jb_kstr(jb, "qtype", dns_type_str(d->qtype, buf,
+		    sizeof(buf)));
+	}
+	if (d->response) {
+		jb_key(jb, "answers");
+		jb_raw(jb, "[", 1);
+		for (i = 0; i < d->n_answers && i < DNS_MAX_ANSWERS; i++) {
+			rr = &d->an[i];
+			if (i > 0)
+				jb_raw(jb, ",", 1);
+			jb_raw(jb, "{", 1);
+			jb_kstr(jb, "name", rr->name);
+			jb_kstr(jb, "type", dns_type_str(rr->type, buf,
+			    sizeof(buf)));
+			jb_kint(jb, "ttl", rr->ttl);
+			if (rr->type == 33) {
+				jb_kint(jb, "priority", rr->srv_priority);
+				jb_kint(jb, "weight", rr->srv_weight);
+				jb_kint(jb, "port", rr->srv_port);
+				jb_kstr(jb, "target", rr->data);
+			} else if (rr->data[0] != '\0')
+				jb_kstr(jb, "data", rr->data);
+			jb_raw(jb, "}", 1);
+		}
+		jb_raw(jb, "]", 1);
+		if (d->n_cut > 0)
+			jb_kint(jb, "answers_cut", d->n_cut);
+	}
 	jb_raw(jb, "}\n", 2);
 	fwrite(jb->p, 1, jb->len, out->o.fp);
 }
@@ -672,26 +1080,203 @@ print_indented(FILE *fp, const char *text)
 	}
 }
 
+/* "21:09:55.000000 #2 IP 192.0.2.1.88 > 192.0.2.2.63081: carrier/udp " */
 static void
-line_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
+line_head(FILE *fp, const struct msg_ctx *mc)
 {
-	FILE *fp = out->o.fp;
-	char src[64], dst[64], tb[64], buf[64];
-	const char *s;
+	char src[64], dst[64], tb[64];
 	time_t t;
 	struct tm tm;
-	int i;
 
 	t = mc->ts.tv_sec;
 	gmtime_r(&t, &tm);
 	fmt_addr(src, sizeof(src), mc->family, mc->src);
 	fmt_addr(dst, sizeof(dst), mc->family, mc->dst);
 	strftime(tb, sizeof(tb), "%H:%M:%S", &tm);
-	fprintf(fp, "%s.%06ld #%" PRIu64 " %s %s.%u > %s.%u: %s/%s %s", tb,
+	fprintf(fp, "%s.%06ld #%" PRIu64 " %s %s.%u > %s.%u: %s/%s ", tb,
 	    (long)mc->ts.tv_usec, mc->frame,
 	    mc->family == AF_INET6 ? "IP6" : "IP", src, mc->sport, dst,
 	    mc->dport, mc->carrier, mc->transport == TRANSPORT_TCP ? "tcp" :
-	    "udp", msg_str(m->msg_type, buf, sizeof(buf)));
+	    "udp");
+}
+
+static void
+line_spnego_tail(FILE *fp, const struct spnego_info *sp)
+{
+	char buf[32];
+	const char *s;
+	int i, n;
+
+	fprintf(fp, " %s", sp->kind == SPNEGO_RESP ? "negTokenResp" :
+	    sp->kind == SPNEGO_INIT2 ? "negTokenInit2" : "negTokenInit");
+	n = sp->n_mechs < SPNEGO_MAX_MECHS ? sp->n_mechs : SPNEGO_MAX_MECHS;
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s%s", i == 0 ? " mechs " : ",",
+		    mech_str(sp->mechs[i], buf, sizeof(buf)));
+	if (sp->neg_state >= 0 &&
+	    (s = spnego_state_name(sp->neg_state)) != NULL)
+		fprintf(fp, " %s", s);
+	if (sp->supported_mech >= 0)
+		fprintf(fp, " mech %s", mech_str(sp->supported_mech, buf,
+		    sizeof(buf)));
+	if (sp->has_mic)
+		fputs(" mic", fp);
+}
+
+static void
+line_ntlm(struct out *out, const struct msg_ctx *mc, const struct ntlm_msg *m)
+{
+	FILE *fp = out->o.fp;
+	const char *s;
+
+	line_head(fp, mc);
+	s = ntlm_msg_name(m->msg_type);
+	fprintf(fp, "NTLMSSP %s", s != NULL ? s : "unknown");
+	if (m->msg_type == NTLM_AUTHENTICATE) {
+		fprintf(fp, " user %s\\%s", m->domain, m->user);
+		if (m->workstation[0] != '\0')
+			fprintf(fp, " ws %s", m->workstation);
+		fprintf(fp, " %s", ntlm_resp_str(m->response));
+		if (m->anonymous)
+			fputs(" anonymous", fp);
+	} else if (m->msg_type == NTLM_CHALLENGE) {
+		if (m->target_name[0] != '\0')
+			fprintf(fp, " target %s", m->target_name);
+		if (m->dns_computer[0] != '\0')
+			fprintf(fp, " server %s", m->dns_computer);
+	} else {
+		if (m->domain[0] != '\0')
+			fprintf(fp, " domain %s", m->domain);
+		if (m->workstation[0] != '\0')
+			fprintf(fp, " ws %s", m->workstation);
+	}
+	if (m->av_target_name[0] != '\0')
+		fprintf(fp, " spn %s", m->av_target_name);
+	if (m->has_av && m->av_error != NTLM_AV_OK &&
+	    (s = ntlm_av_error_name(m->av_error)) != NULL)
+		fprintf(fp, " av-pairs %s", s);
+	if (m->status == KRB_TRUNCATED)
+		fputs(" [truncated]", fp);
+	else if (m->status == KRB_INVALID)
+		fputs(" [invalid]", fp);
+	if (mc->spnego != NULL) {
+		fputs(" (spnego", fp);
+		line_spnego_tail(fp, mc->spnego);
+		fputs(")", fp);
+	}
+	fputc('\n', fp);
+}
+
+static void
+line_spnego(struct out *out, const struct msg_ctx *mc,
+    const struct spnego_info *sp)
+{
+	FILE *fp = out->o.fp;
+
+	line_head(fp, mc);
+	fputs("SPNEGO", fp);
+	line_spnego_tail(fp, sp);
+	if (sp->hint_name[0] != '\0')
+		fprintf(fp, " hint %s", sp->hint_name);
+	if (sp->status == KRB_TRUNCATED)
+		fputs(" [truncated]", fp);
+	else if (sp->status == KRB_INVALID)
+		fputs(" [invalid]", fp);
+	fputc('\n', fp);
+}
+
+/* "session_setup FAIL status=STATUS_LOGON_FAILURE session_id=..." */
+static void
+fmt_auth(char *dst, size_t dstsz, const struct auth_rec *a)
+{
+	char v[KRB_TEXT_MAX + 32];
+	const struct auth_field *f;
+	const char *s;
+	int i;
+
+	dst[0] = '\0';
+	str_append(dst, dstsz, a->event);
+	switch (a->outcome) {
+	case AUTH_OK:
+		str_append(dst, dstsz, " OK");
+		break;
+	case AUTH_CONTINUE:
+		str_append(dst, dstsz, " CONTINUE");
+		break;
+	case AUTH_FAIL:
+		str_append(dst, dstsz, " FAIL");
+		break;
+	default:
+		break;
+	}
+	for (i = 0; i < a->n_fields && i < AUTH_MAX_FIELDS; i++) {
+		f = &a->f[i];
+		if (f->kind == AUTH_F_INT)
+			snprintf(v, sizeof(v), " %s=%lld", f->key,
+			    (long long)f->ival);
+		else if (f->kind == AUTH_F_BOOL)
+			snprintf(v, sizeof(v), " %s=%s", f->key,
+			    f->ival ? "yes" : "no");
+		else {
+			if (f->sval[0] == '\0')
+				continue;
+			s = strchr(f->sval, ' ') != NULL ? "\"" : "";
+			snprintf(v, sizeof(v), " %s=%s%s%s", f->key, s,
+			    f->sval, s);
+		}
+		str_append(dst, dstsz, v);
+	}
+}
+
+static void
+line_auth(struct out *out, const struct msg_ctx *mc, const struct auth_rec *a)
+{
+	char text[1024];
+
+	line_head(out->o.fp, mc);
+	fmt_auth(text, sizeof(text), a);
+	fprintf(out->o.fp, "%s\n", text);
+}
+
+static void
+line_dns(struct out *out, const struct msg_ctx *mc, const struct dns_rec *d)
+{
+	FILE *fp = out->o.fp;
+	const struct dns_rr *rr;
+	char buf[32];
+	int i;
+
+	line_head(fp, mc);
+	fprintf(fp, "DNS %s", d->response ? "response" : "query");
+	if (d->response && d->rcode != 0)
+		fprintf(fp, " %s", dns_rcode_str(d->rcode, buf, sizeof(buf)));
+	if (d->n_questions > 0)
+		fprintf(fp, " %s %s", dns_type_str(d->qtype, buf, sizeof(buf)),
+		    d->qname);
+	for (i = 0; i < d->n_answers && i < DNS_MAX_ANSWERS; i++) {
+		rr = &d->an[i];
+		fprintf(fp, "%s%s %s", i == 0 ? " -> " : ", ",
+		    dns_type_str(rr->type, buf, sizeof(buf)), rr->data);
+		if (rr->type == 33)
+			fprintf(fp, ":%u", rr->srv_port);
+	}
+	if (d->status == KRB_TRUNCATED)
+		fputs(" [truncated]", fp);
+	else if (d->status == KRB_INVALID)
+		fputs(" [invalid]", fp);
+	fputc('\n', fp);
+}
+
+static void
+line_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
+{
+	FILE *fp = out->o.fp;
+	char buf[64];
+	const char *s;
+	int i;
+
+	line_head(fp, mc);
+	fputs(msg_str(m->msg_type, buf, sizeof(buf)), fp);
 	if (m->has_error)
 		fprintf(fp, " %s (%" PRId32 ")", err_str(m->error_code, buf,
 		    sizeof(buf)), m->error_code);
@@ -764,6 +1349,11 @@ line_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 		fputs(" [truncated]", fp);
 	else if (m->status == KRB_INVALID)
 		fputs(" [invalid]", fp);
+	if (mc->spnego != NULL) {
+		fputs(" (spnego", fp);
+		line_spnego_tail(fp, mc->spnego);
+		fputs(")", fp);
+	}
 	fputc('\n', fp);
 	if (out->o.verbose > 1 && mc->tree != NULL)
 		print_indented(fp, mc->tree);
@@ -855,6 +1445,7 @@ report_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 		addr = mc->src;
 	else
 		addr = mc->dst;
+	carrier_get(out, mc->carrier)->krb++;
 	c = client_get(out, mc->family, addr);
 	if (c->first_frame == 0)
 		c->first_frame = mc->frame;
@@ -904,6 +1495,243 @@ out_krb(void *arg, const struct msg_ctx *mc, const struct krb_msg *m)
 	}
 }
 
+/* ---- carriers in the report -------------------------------------------- */
+
+/* The carrier's row (carrier names are static strings). */
+static struct carrier_row *
+carrier_get(struct out *out, const char *name)
+{
+	int i;
+
+	for (i = 0; i < out->n_carriers; i++)
+		if (strcmp(out->carriers[i].name, name) == 0)
+			return &out->carriers[i];
+	if (out->n_carriers == MAX_CARRIERS)
+		return &out->carrier_other;
+	out->carriers[out->n_carriers].name = name;
+	return &out->carriers[out->n_carriers++];
+}
+
+static void
+report_ntlm(struct out *out, const struct msg_ctx *mc,
+    const struct ntlm_msg *m)
+{
+	struct ntlm_row *r;
+	char who[2 * NTLM_STR_MAX + 2];
+	size_t alen;
+	int i;
+
+	carrier_get(out, mc->carrier)->ntlm++;
+	if (m->msg_type != NTLM_AUTHENTICATE)
+		return;
+	snprintf(who, sizeof(who), "%s\\%s", m->domain, m->user);
+	alen = mc->family == AF_INET6 ? 16 : 4;
+	for (i = 0; i < out->n_ntlm; i++) {
+		r = &out->ntlm[i];
+		if (r->family == mc->family && r->dport == mc->dport &&
+		    memcmp(r->src, mc->src, alen) == 0 &&
+		    memcmp(r->dst, mc->dst, alen) == 0 &&
+		    r->anonymous == m->anonymous &&
+		    strcmp(r->who, who) == 0) {
+			r->n++;
+			return;
+		}
+	}
+	if (out->n_ntlm == MAX_NTLM_ROWS) {
+		out->ntlm_other++;
+		return;
+	}
+	r = &out->ntlm[out->n_ntlm++];
+	memset(r, 0, sizeof(*r));
+	r->family = mc->family;
+	memcpy(r->src, mc->src, sizeof(r->src));
+	memcpy(r->dst, mc->dst, sizeof(r->dst));
+	r->dport = mc->dport;
+	r->carrier = mc->carrier;
+	snprintf(r->who, sizeof(r->who), "%s", who);
+	snprintf(r->ws, sizeof(r->ws), "%s", m->workstation);
+	snprintf(r->spn, sizeof(r->spn), "%s", m->av_target_name);
+	r->response = m->response;
+	r->anonymous = m->anonymous;
+	r->n = 1;
+	r->first_frame = mc->frame;
+}
+
+static void
+report_auth(struct out *out, const struct msg_ctx *mc,
+    const struct auth_rec *a)
+{
+	struct carrier_row *cr;
+	struct fail_row *r;
+	char s[64], d[64];
+
+	cr = carrier_get(out, mc->carrier);
+	cr->events++;
+	if (a->outcome == AUTH_OK)
+		cr->ok++;
+	else if (a->outcome == AUTH_CONTINUE)
+		cr->cont++;
+	if (a->outcome != AUTH_FAIL)
+		return;
+	cr->fail++;
+	if (out->n_fail == MAX_FAIL_ROWS) {
+		out->fail_other++;
+		return;
+	}
+	r = &out->fail[out->n_fail++];
+	r->frame = mc->frame;
+	r->carrier = mc->carrier;
+	fmt_addr(s, sizeof(s), mc->family, mc->src);
+	fmt_addr(d, sizeof(d), mc->family, mc->dst);
+	snprintf(r->where, sizeof(r->where), "%s.%u > %s.%u", s, mc->sport,
+	    d, mc->dport);
+	fmt_auth(r->text, sizeof(r->text), a);
+}
+
+void
+out_ntlm(void *arg, const struct msg_ctx *mc, const struct ntlm_msg *m)
+{
+	struct out *out = arg;
+
+	switch (out->o.mode) {
+	case OUT_JSON:
+		json_ntlm(out, mc, m);
+		break;
+	case OUT_LINES:
+		line_ntlm(out, mc, m);
+		break;
+	default:
+		if (out->o.verbose > 0)
+			line_ntlm(out, mc, m);
+		report_ntlm(out, mc, m);
+		break;
+	}
+}
+
+void
+out_spnego(void *arg, const struct msg_ctx *mc, const struct spnego_info *sp)
+{
+	struct out *out = arg;
+
+	switch (out->o.mode) {
+	case OUT_JSON:
+		json_spnego(out, mc, sp);
+		break;
+	case OUT_LINES:
+		line_spnego(out, mc, sp);
+		break;
+	default:
+		if (out->o.verbose > 0)
+			line_spnego(out, mc, sp);
+		carrier_get(out, mc->carrier)->spnego++;
+		break;
+	}
+}
+
+void
+out_auth(void *arg, const struct msg_ctx *mc, const struct auth_rec *a)
+{
+	struct out *out = arg;
+
+	switch (out->o.mode) {
+	case OUT_JSON:
+		json_auth(out, mc, a);
+		break;
+	case OUT_LINES:
+		line_auth(out, mc, a);
+		break;
+	default:
+		if (out->o.verbose > 0)
+			line_auth(out, mc, a);
+		report_auth(out, mc, a);
+		break;
+	}
+}
+
+void
+out_dns(void *arg, const struct msg_ctx *mc, const struct dns_rec *d)
+{
+	struct out *out = arg;
+
+	switch (out->o.mode) {
+	case OUT_JSON:
+		json_dns(out, mc, d);
+		break;
+	case OUT_LINES:
+		line_dns(out, mc, d);
+		break;
+	default:
+		if (out->o.verbose > 0)
+			line_dns(out, mc, d);
+		if (d->response)
+			out->dns_responses++;
+		else
+			out->dns_queries++;
+		break;
+	}
+}
+
+/* The report's carrier sections: who talked how, what failed. */
+static void
+report_carriers(struct out *out)
+{
+	FILE *fp = out->o.fp;
+	const struct carrier_row *c;
+	const struct ntlm_row *r;
+	char a[64], b[64];
+	int i;
+
+	if (out->n_carriers > 0) {
+		fprintf(fp, "\nCarriers\n");
+		fprintf(fp, "  %-10s %9s %7s %7s %7s %9s %7s\n", "carrier",
+		    "Kerberos", "NTLM", "SPNEGO", "auth-ok", "continue",
+		    "failed");
+		for (i = 0; i <= out->n_carriers; i++) {
+			c = i < out->n_carriers ? &out->carriers[i] :
+			    &out->carrier_other;
+			if (c->name == NULL)
+				continue;
+			fprintf(fp, "  %-10s %9" PRIu64 " %7" PRIu64 " %7"
+			    PRIu64 " %7" PRIu64 " %9" PRIu64 " %7" PRIu64
+			    "\n", c->name, c->krb, c->ntlm, c->spnego,
+			    c->ok, c->cont, c->fail);
+		}
+	}
+	if (out->n_ntlm > 0) {
+		fprintf(fp, "\nNTLM authentications\n");
+		for (i = 0; i < out->n_ntlm; i++) {
+			r = &out->ntlm[i];
+			fmt_addr(a, sizeof(a), r->family, r->src);
+			fmt_addr(b, sizeof(b), r->family, r->dst);
+			fprintf(fp, "  %s > %s.%u %s %s", a, b, r->dport,
+			    r->carrier, r->who);
+			if (r->ws[0] != '\0')
+				fprintf(fp, " ws %s", r->ws);
+			fprintf(fp, " %s", ntlm_resp_str(r->response));
+			if (r->anonymous)
+				fputs(" ANONYMOUS", fp);
+			if (r->spn[0] != '\0')
+				fprintf(fp, " spn %s", r->spn);
+			fprintf(fp, "  %" PRIu64 "x from #%" PRIu64 "\n",
+			    r->n, r->first_frame);
+		}
+		if (out->ntlm_other > 0)
+			fprintf(fp, "  (%" PRIu64 " more)\n", out->ntlm_other);
+	}
+	if (out->n_fail > 0) {
+		fprintf(fp, "\nRefused by the service\n");
+		for (i = 0; i < out->n_fail; i++)
+			fprintf(fp, "  #%" PRIu64 " %s %s: %s\n",
+			    out->fail[i].frame, out->fail[i].carrier,
+			    out->fail[i].where, out->fail[i].text);
+		if (out->fail_other > 0)
+			fprintf(fp, "  (%" PRIu64 " more)\n", out->fail_other);
+	}
+	if (out->dns_queries + out->dns_responses > 0)
+		fprintf(fp, "\nDNS: %" PRIu64 " queries, %" PRIu64
+		    " responses\n", out->dns_queries, out->dns_responses);
+}
+
 /* ---- the end ---------------------------------------------------------- */
 
 /* The counters of the stats object, in output order; group NULL: top. */
@@ -945,6 +1773,13 @@ static const struct stat_row {
 	{ "reassembly", "peak_bytes", offsetof(struct stats, reasm_peak) },
 	{ "reassembly", "resyncs", offsetof(struct stats, dis_resyncs) },
 	{ "reassembly", "oversize", offsetof(struct stats, dis_oversize) },
+	{ "carriers", "ntlm", offsetof(struct stats, ntlm_msgs) },
+	{ "carriers", "spnego", offsetof(struct stats, spnego_tokens) },
+	{ "carriers", "auth_events", offsetof(struct stats, auth_events) },
+	{ "carriers", "dns", offsetof(struct stats, dns_msgs) },
+	{ "carriers", "unknown_tokens", offsetof(struct stats, sec_unknown) },
+	{ "carriers", "errors", offsetof(struct stats, carrier_errors) },
+	{ "carriers", "tls_skipped", offsetof(struct stats, tls_skipped) },
 };
 
 static void
@@ -1120,6 +1955,8 @@ text_report(struct out *out, const struct engine *eng,
 			    "codes)\n",
 			    out->errs_other);
 	}
+
+	report_carriers(out);
 
 	fprintf(fp, "\nTraffic\n");
 	fprintf(fp, "  IP: %" PRIu64 " IPv4, %" PRIu64 " IPv6, %" PRIu64

@@ -41,6 +41,14 @@ void		 out_free(struct out *);
 /* The engine's sink: one call per Kerberos message (krb_sink_fn). */
 void		 out_krb(void *arg, const struct msg_ctx *,
 		    const struct krb_msg *);
+void		 out_ntlm(void *arg, const struct msg_ctx *,
+		    const struct ntlm_msg *);
+void		 out_spnego(void *arg, const struct msg_ctx *,
+		    const struct spnego_info *);
+void		 out_auth(void *arg, const struct msg_ctx *,
+		    const struct auth_rec *);
+void		 out_dns(void *arg, const struct msg_ctx *,
+		    const struct dns_rec *);
 /* Final output: the stats object (JSON) or the report (text). */
 void		 out_finish(struct out *, const struct engine *,
 		    const struct run_info *);
