@@ -67,7 +67,10 @@ const char	*ntlm_av_error_name(int err);		/* "unterminated" */
 /* Building carrier events (struct auth_rec); excess fields dropped. */
 void	 auth_init(struct auth_rec *, const char *event, int outcome);
 void	 auth_add_str(struct auth_rec *, const char *key, const char *s);
-/* bytes made printable (util.h str_printable) */
+/*
+ * Strings of carrier events are text for people: printable ASCII and the
+ * backslash are kept as they are, other bytes written \xNN.
+ */
 void	 auth_add_bytes(struct auth_rec *, const char *key, const uint8_t *,
 	    size_t);
 /* UTF-16LE text converted to UTF-8, then made printable */
@@ -76,8 +79,8 @@ void	 auth_add_utf16(struct auth_rec *, const char *key, const uint8_t *,
 void	 auth_add_int(struct auth_rec *, const char *key, int64_t v);
 void	 auth_add_bool(struct auth_rec *, const char *key, int v);
 
-/* UTF-16LE to UTF-8 (invalid units as U+FFFD), then made printable
- * with util.h's cut rule. */
+/* UTF-16LE to UTF-8 (invalid units as U+FFFD); control characters as
+ * \xNN, the backslash kept; cut with "..." when too long. */
 char	*utf16le_printable(char *dst, size_t dstsz, const uint8_t *,
 	    size_t len);
 

@@ -17,6 +17,7 @@
 
 static struct auth_field *auth_next(struct auth_rec *, const char *, int);
 static size_t	put_cp(char *, uint32_t);
+static void	text_printable(char *, size_t, const uint8_t *, size_t);
 
 void
 auth_init(struct auth_rec *a, const char *event, int outcome)
@@ -48,7 +49,7 @@ auth_add_str(struct auth_rec *a, const char *key, const char *s)
 	struct auth_field *f;
 
 	if ((f = auth_next(a, key, AUTH_F_STR)) != NULL)
-		str_printable(f->sval, sizeof(f->sval), (const uint8_t *)s,
+		text_printable(f->sval, sizeof(f->sval), (const uint8_t *)s,
 		    strlen(s));
 }
 
@@ -59,7 +60,7 @@ auth_add_bytes(struct auth_rec *a, const char *key, const uint8_t *p,
 	struct auth_field *f;
 
 	if ((f = auth_next(a, key, AUTH_F_STR)) != NULL)
-		str_printable(f->sval, sizeof(f->sval), p, n);
+		text_printable(f->sval, sizeof(f->sval), p, n);
 }
 
 void
@@ -90,17 +91,55 @@ auth_add_bool(struct auth_rec *a, const char *key, int v)
 		f->ival = v != 0;
 }
 
-/* One code point as printable text: UTF-8, or \xNN / \\ escapes. */
+/*
+ * Text a service wrote for people (an error message, a user name):
+ * printable ASCII and the backslash as they are ("NT AUTHORITY\ANONYMOUS
+ * LOGON" must read as SQL Server wrote it), other bytes as \xNN; cut
+ * with "..." when longer than dstsz.
+ */
+static void
+text_printable(char *dst, size_t dstsz, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[4];
+	size_t i, o, k;
+
+	if (dstsz == 0)
+		return;
+	o = 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			tmp[0] = (char)p[i];
+			k = 1;
+		} else {
+			tmp[0] = '\\';
+			tmp[1] = 'x';
+			tmp[2] = hex[p[i] >> 4];
+			tmp[3] = hex[p[i] & 0xf];
+			k = 4;
+		}
+		if (o + k >= dstsz) {
+			/* what fits, then "..." over the last places */
+			if (dstsz >= 4) {
+				if (o > dstsz - 4)
+					o = dstsz - 4;
+				memcpy(dst + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(dst + o, tmp, k);
+		o += k;
+	}
+	dst[o < dstsz ? o : dstsz - 1] = '\0';
+}
+
+/* One code point as printable text: UTF-8, or \xNN escapes. */
 static size_t
 put_cp(char *o, uint32_t cp)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	if (cp == '\\') {
-		o[0] = '\\';
-		o[1] = '\\';
-		return 2;
-	}
 	if (cp < 0x20 || cp == 0x7f) {
 		o[0] = '\\';
 		o[1] = 'x';
