@@ -403,6 +403,7 @@ flow_ctx(struct engine *eng, const struct flow *f, int side,
 	ctx->transport = f->key.proto == IPPROTO_NUM_TCP ? TRANSPORT_TCP :
 	    TRANSPORT_UDP;
 	ctx->dir = side == f->init_side ? 0 : 1;
+	ctx->spnego = NULL;
 }
 
 static void

@@ -220,39 +220,3 @@ cut:
 	dst[o < dstsz ? o : dstsz - 1] = '\0';
 	return dst;
 }
-
-/* TEMPORARY weak fallbacks until src/sec.c / src/ntlm.c land. */
-__attribute__((weak)) const char *
-sec_mech_name(int mech)
-{
-	(void)mech;
-	return NULL;
-}
-
-__attribute__((weak)) const char *
-spnego_state_name(int s)
-{
-	(void)s;
-	return NULL;
-}
-
-__attribute__((weak)) const char *
-ntlm_msg_name(int t)
-{
-	(void)t;
-	return NULL;
-}
-
-__attribute__((weak)) const char *
-ntlm_flag_name(unsigned bit)
-{
-	(void)bit;
-	return NULL;
-}
-
-__attribute__((weak)) const char *
-ntlm_av_error_name(int e)
-{
-	(void)e;
-	return NULL;
-}
