@@ -4,7 +4,8 @@
 #
 # carrier_diff.py - differential test of the carriers against tshark.
 #
-# For every capture in ../shared/captures/real/ (or the files given):
+# For every capture in ../shared/captures/real/ and captures/ (or the
+# files given):
 #   - every outermost Kerberos message tshark decodes outside port 88
 #     (inside SMB, LDAP, DCE/RPC, HTTP, TDS, a GSS-API stream ...) must be
 #     a `{"type":"krb"}` record of `krbscope --json` with a carrier other
@@ -17,6 +18,9 @@
 # One TAP line per capture; `# ` lines list what differs.  A message that
 # tshark decodes twice in one frame from the same bytes (Windows 2000
 # put a copy of the responseToken in SPNEGO's mechListMIC) counts once.
+# Kerberos in a custom application's GSS-API stream (carrier "gss") has
+# no tshark dissector to compare with: tests/expect.py checks it against
+# the lab's expectation files.
 # Python 3 standard library only.  Skips (exit 77) without tshark or
 # without the shared captures.
 
@@ -85,7 +89,8 @@ def tshark_messages(path):
     """{frame: [krb tuples]}, {frame: [ntlm tuples]} outside port 88."""
     out = subprocess.run(
         ["tshark", "-n", "-r", path, "-T", "json", "--no-duplicate-keys",
-         "-Y", "(kerberos && !(tcp.port==88 || udp.port==88)) || "
+         "-Y", "((kerberos || kerberos.msg_type) && "
+         "!(tcp.port==88 || udp.port==88)) || "
          "ntlmssp"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
     try:
@@ -101,6 +106,20 @@ def tshark_messages(path):
             return
         if not isinstance(o, dict):
             return
+        # a user-to-user TGT-REQ / TGT-REP (RFC 4120 section 4 and
+        # draft-swift-win2k-krb-user2user): tshark decodes it in place,
+        # inside the krb5 blob, with no "kerberos" layer of its own
+        tok = first(o.get("spnego.krb5.tok_id"))
+        if tok in ("0x0004", "0x0104") and "kerberos.msg_type" in o:
+            sn = first(o.get("kerberos.server_name_element")) or {}
+            tree = sn.get("kerberos.name_string_tree") or {}
+            comps = tree.get("kerberos.KerberosString")
+            if not isinstance(comps, list):
+                comps = [] if comps is None else [comps]
+            krb.setdefault(frame, []).append(
+                (int(first(o["kerberos.msg_type"])),
+                 "/".join(str(c) for c in comps),
+                 first(o.get("kerberos.realm")) or ""))
         for key, v in o.items():
             items = v if isinstance(v, list) else [v]
             if key == "kerberos":
@@ -163,11 +182,18 @@ def krbscope_messages(krbscope, path):
             r = json.loads(line)
         except ValueError:
             continue
+        if r.get("type") == "krb" and r.get("carrier") == "gss":
+            # tshark has no dissector for a custom application's token
+            # stream: nothing to compare with (see tests/expect.py)
+            GSS_FRAMES.add(r["frame"])
+            continue
         if r.get("type") == "krb" and r.get("carrier") != "kerberos":
             mt = r.get("msg_type")
             if mt in (11, 13, 14):
                 t = r.get("ticket", {})
                 f = (mt, t.get("sname", ""), t.get("realm", ""))
+            elif mt == 16:
+                f = (mt, r.get("sname", ""), r.get("realm", ""))
             elif mt in (10, 12, 30):
                 f = (mt, r.get("sname", ""), r.get("realm", ""))
             else:
@@ -187,6 +213,18 @@ def krbscope_messages(krbscope, path):
     return krb, ntlm, out.returncode
 
 
+# Messages krbscope finds where tshark shows only bytes: (capture, frame,
+# kind) -> why.  Checked to be there; not counted as differences.
+TSHARK_BLIND = {
+    ("zeek-ldap-sasl-ntlm.pcap", 6, "ntlm"):
+        "tshark shows this bindResponse's serverSaslCreds as bytes; they "
+        "are an NTLMSSP CHALLENGE (4e544c4d5353500002...)",
+}
+
+
+GSS_FRAMES = set()
+
+
 def compare(name, ts, ks, what):
     diffs = []
     n = 0
@@ -201,6 +239,11 @@ def compare(name, ts, ks, what):
                 diffs.append("%s: frame %d: tshark %s %r, krbscope "
                              "has not" % (name, frame, what, x))
         for x in b:
+            why = TSHARK_BLIND.get((name, frame, what))
+            if why is not None:
+                print("# note: %s: frame %d: %s %r: %s" %
+                      (name, frame, what, x, why))
+                continue
             diffs.append("%s: frame %d: krbscope %s %r, tshark has not"
                          % (name, frame, what, x))
     return n, diffs
@@ -215,7 +258,8 @@ def main():
                                                          "shared")
     files = sys.argv[1:] or sorted(
         f for f in glob.glob(os.path.join(shared, "captures", "real", "*"))
-        if f.endswith((".pcap", ".pcapng")))
+        if f.endswith((".pcap", ".pcapng"))) + sorted(
+        glob.glob(os.path.join(top, "captures", "*.pcap")))
     if shutil.which("tshark") is None:
         print("1..0 # SKIP tshark not installed")
         return 0
@@ -227,6 +271,7 @@ def main():
     failed = 0
     for i, f in enumerate(files, 1):
         name = os.path.basename(f)
+        GSS_FRAMES.clear()
         tk, tn = tshark_messages(f)
         kk, kn, rc = krbscope_messages(krbscope, f)
         nk, dk = compare(name, tk, kk, "kerberos")
