@@ -256,9 +256,16 @@ lab_tcpdump()
 # "/": KDC-REQ: req-body cname/sname; KRB-ERROR: its cname/sname;
 # KDC-REP: its cname and the sname of the ticket it issues. "-" = absent.
 # One frame may carry several messages (one line each).
+# LAYERS (optional, default "frame kerberos") is tshark's -J list; "" means
+# every layer, which is needed when Kerberos sits inside a carrier (HTTP,
+# SMB2, LDAP ...): tshark nests it in the carrier's tree, and -J would drop it.
 lab_expect()
 {
-	tshark -n -r "$1" -Y kerberos -T json -J 'frame kerberos' \
+	local layers=${2-frame kerberos}
+	local jopt=()
+
+	[ -z "$layers" ] || jopt=(-J "$layers")
+	tshark -n -r "$1" -Y kerberos -T json "${jopt[@]}" \
 	    --no-duplicate-keys 2>/dev/null | jq -r '
 	def msgre: "^kerberos\\.(as_req|as_rep|tgs_req|tgs_rep|ap_req|ap_rep"
 	    + "|krb_error|krb_safe|krb_priv|krb_cred)_element$";
@@ -292,4 +299,140 @@ lab_expect()
 	        (pick("kerberos.sname_element") | names)]
 	   end) as $n
 	| "\($f) \($t) \($e) \($n[0]) \($n[1])"'
+}
+
+# ---- helpers added for the carrier scenarios (http-negotiate, gss-sample) --
+
+# lab_bridge NS BR IF...: a software switch. Creates bridge BR in namespace NS
+# (no addresses, no STP: ports forward at once) and enslaves the interfaces
+# IF..., which must already be in NS (the far ends of lab_link pairs).
+lab_bridge()
+{
+	local ns=$1 br=$2 ifc
+
+	shift 2
+	ip -n "$ns" link add "$br" type bridge stp_state 0 forward_delay 0 \
+	    mcast_snooping 0 || lab_die "bridge $ns:$br"
+	ip -n "$ns" link set "$br" addrgenmode none
+	ip -n "$ns" link set "$br" up
+	for ifc in "$@"; do
+		ip -n "$ns" link set "$ifc" master "$br" ||
+		    lab_die "bridge port $ns:$ifc"
+		ip -n "$ns" link set "$ifc" up
+	done
+}
+
+# lab_resolv NS NAMESERVER: give processes started with "ip netns exec NS"
+# their own /etc/resolv.conf (ip netns exec bind-mounts
+# /etc/netns/NS/resolv.conf over it). The directory is removed on exit:
+# this switches the EXIT trap to lab_cleanup_resolv, which then runs
+# lab_cleanup. "single-request": glibc sends the A and AAAA queries one after
+# the other instead of in parallel, so frame order is the same on every run.
+LAB_RESOLV=
+lab_resolv()
+{
+	local ns=$1 ns_addr=$2
+
+	[ -d /etc/netns ] || {
+		mkdir /etc/netns || lab_die "mkdir /etc/netns"
+		LAB_ETC_NETNS_MADE=1
+	}
+	[ ! -e "/etc/netns/$ns" ] || lab_die "/etc/netns/$ns already exists"
+	mkdir "/etc/netns/$ns" || lab_die "mkdir /etc/netns/$ns"
+	LAB_RESOLV="$LAB_RESOLV $ns"
+	trap lab_cleanup_resolv EXIT
+	printf 'nameserver %s\noptions %s\n' "$ns_addr" \
+	    'timeout:2 attempts:2 single-request' >"/etc/netns/$ns/resolv.conf"
+}
+
+lab_cleanup_resolv()
+{
+	local rc=$? ns
+
+	set +e
+	for ns in $LAB_RESOLV; do
+		rm -f "/etc/netns/$ns/resolv.conf"
+		rmdir "/etc/netns/$ns" 2>/dev/null
+	done
+	if [ "${LAB_ETC_NETNS_MADE:-0}" = 1 ]; then
+		rmdir /etc/netns 2>/dev/null
+	fi
+	(exit "$rc")
+	lab_cleanup
+}
+
+# lab_mit_realm REALM MASTER-PW KRBTGT-PW: write $LAB_TMP/kdc.conf (KDC on
+# port 88 UDP+TCP, aes256 only, +preauth) and create the database with a
+# fixed krbtgt password (kvno 2), so every run has the same long-term keys.
+# KRB5_CONFIG must already point to a krb5.conf naming REALM as default.
+lab_mit_realm()
+{
+	local realm=$1 t=$LAB_TMP
+
+	mkdir -p "$t/kdb"
+	cat >"$t/kdc.conf" <<EOF2
+[kdcdefaults]
+	kdc_listen = 88
+	kdc_tcp_listen = 88
+
+[realms]
+	$realm = {
+		database_name = $t/kdb/principal
+		key_stash_file = $t/kdb/stash
+		acl_file = $t/kdb/kadm5.acl
+		admin_keytab = FILE:$t/kdb/kadm5.keytab
+		master_key_type = aes256-cts-hmac-sha1-96
+		supported_enctypes = aes256-cts-hmac-sha1-96:normal
+		default_principal_flags = +preauth
+		max_life = 10h 0m 0s
+		max_renewable_life = 0
+	}
+
+[logging]
+	kdc = FILE:$t/kdc.log
+	admin_server = FILE:$t/kadmin.log
+	default = FILE:$t/kdc.log
+EOF2
+	echo "*/admin@$realm *" >"$t/kdb/kadm5.acl"
+	kdb5_util -r "$realm" create -s -P "$2" >"$t/kdb5_util.log" 2>&1 ||
+	    lab_die "kdb5_util create: $(cat "$t/kdb5_util.log")"
+	lab_kadm "$realm" "cpw -pw $3 krbtgt/$realm"
+}
+
+# lab_kadm REALM QUERY: one kadmin.local command against the lab database.
+lab_kadm()
+{
+	kadmin.local -r "$1" -q "$2" >>"$LAB_TMP/kadmin.out" 2>&1 ||
+	    lab_die "kadmin.local $2"
+}
+
+# lab_ktadd_pw KEYTAB PRINCIPAL KVNO PASSWORD: add an aes256 key derived from
+# PASSWORD (default salt) with the given kvno to KEYTAB, without touching the
+# KDC database: a keytab that does not match the KDC (stale or wrong key).
+lab_ktadd_pw()
+{
+	printf 'addent -password -p %s -k %s -e %s\n%s\nwkt %s\nquit\n' \
+	    "$2" "$3" aes256-cts-hmac-sha1-96 "$4" "$1" |
+	    ktutil >>"$LAB_TMP/ktutil.out" 2>&1 ||
+	    lab_die "ktutil addent $2 kvno $3"
+	[ -s "$1" ] || lab_die "ktutil did not write $1"
+}
+
+# lab_count PCAP FILTER [TSHARK-OPTION...]: frames of PCAP matching FILTER.
+lab_count()
+{
+	local pcap=$1 filter=$2
+
+	shift 2
+	tshark -n "$@" -r "$pcap" -Y "$filter" 2>/dev/null | wc -l
+}
+
+# lab_need PCAP WHAT FILTER MIN: die unless at least MIN frames match.
+lab_need()
+{
+	local n
+
+	n=$(lab_count "$1" "$3")
+	[ "$n" -ge "$4" ] || lab_die "capture check '$2' ($3): $n < $4"
+	lab_log "check: $2: $n"
 }
