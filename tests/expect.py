@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 # krbscope - every project capture's NAME.expect lists the Kerberos messages
 # Wireshark sees in it (one line each: frame msg_type error_code cname sname,
-# "-" when absent; for AS-REP/TGS-REP the sname is the issued ticket's).
-# krbscope must report exactly those messages, in order. Prints TAP.
+# "-" when absent; for AS-REP/TGS-REP the sname is the issued ticket's, for
+# an AP-REQ its ticket's), on port 88 and inside carriers (HTTP, SMB ...).
+# Lines "# gss FRAME ..." list, in the same format, the messages inside a
+# custom application's GSS-API stream that Wireshark cannot dissect (the
+# recording script's own parse). krbscope must report exactly those
+# messages, in order. Prints TAP.
 import glob
 import json
 import os
@@ -18,6 +22,8 @@ def expected(path):
     rows = []
     for line in open(path):
         line = line.strip()
+        if line.startswith("# gss "):
+            line = line[len("# gss "):]
         if line and not line.startswith("#"):
             rows.append(tuple(line.split()))
     return rows
@@ -29,14 +35,15 @@ def seen(pcap):
     rows = []
     for line in out.decode().splitlines():
         r = json.loads(line)
-        if r["type"] != "krb" or r["carrier"] != "kerberos":
+        if r["type"] != "krb":
             continue
         sname = r.get("sname")
-        if r["msg_type"] in (11, 13) and "ticket" in r:
+        if r["msg_type"] in (11, 13, 14) and "ticket" in r:
             sname = r["ticket"]["sname"]
         rows.append((str(r["frame"]), str(r["msg_type"]),
                      str(r.get("error_code", "-")), r.get("cname") or "-",
                      sname or "-"))
+    rows.sort(key=lambda x: int(x[0]))
     return rows
 
 
@@ -45,7 +52,8 @@ for exp in sorted(glob.glob(os.path.join(top_srcdir, "captures", "*.expect"))):
     pcap = exp[:-len(".expect")] + ".pcap"
     name = os.path.basename(pcap)
     n += 1
-    want, got = expected(exp), seen(pcap)
+    want = sorted(expected(exp), key=lambda x: int(x[0]))
+    got = seen(pcap)
     if want == got:
         print("ok %d - %s: %d messages as expected" % (n, name, len(want)))
         continue
