@@ -2,15 +2,358 @@
  * krbscope - Kerberos network traffic analyzer
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * dns.c - placeholder: the dns carrier (being written).
+ * dns.c - DNS queries and responses on port 53, UDP and TCP (RFC 1035
+ * section 4; TCP: a 2-byte length before each message, section 4.2.2;
+ * AAAA RFC 3596; SRV RFC 2782): the address <-> name map SPN checks
+ * need. Names are decompressed with pointers that must point backwards
+ * (so loops end), at most DNS_MAX_HOPS of them per name, and at most 255
+ * octets of name. Kept in struct dns_rec: the first question, the answer
+ * section RRs, then additional-section A / AAAA / SRV, DNS_MAX_ANSWERS in
+ * all; n_cut counts the RRs of those kinds that did not fit. No content
+ * probe: DNS is recognised by its port only.
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cur.h"
 #include "dissector.h"
+#include "engine.h"
+#include "record.h"
+#include "util.h"
+
+#define DNS_HDR_LEN	12
+#define DNS_MAX_HOPS	32	/* compression pointers per name */
+#define DNS_WIRE_NAME	255	/* RFC 1035 2.3.4 */
+#define DNS_TCP_SKIP	0	/* dns_dir.mode */
+#define DNS_TCP_MSG	1
+
+#define T_A		1
+#define T_NS		2
+#define T_CNAME		5
+#define T_PTR		12
+#define T_AAAA		28
+#define T_SRV		33
+
+struct dns_dir {
+	int		 mode;
+	size_t		 left;		/* DNS_TCP_SKIP: bytes to pass */
+};
+
+struct dns_state {
+	struct dns_dir	 dir[2];
+	int		 lost[2];	/* a gap: framing unknown */
+};
+
+static int	read_name(const uint8_t *, size_t, size_t, char *, size_t,
+		    size_t *);
+static int	read_rr(const uint8_t *, size_t, size_t, struct dns_rr *,
+		    size_t *);
+static void	decode(const uint8_t *, size_t, struct dns_rec *);
+static int	dns_datagram(struct dis_ctx *, const uint8_t *, size_t);
+static int	dns_feed(void *, struct dis_ctx *, const uint8_t *, size_t,
+		    size_t *, size_t *);
+static void	dns_gap(void *, int);
+static void	*dns_state_new(void);
+static void	dns_state_free(void *);
 
 const struct dissector dis_dns = {
 	.name		= "dns",
 	.transports	= TRANSPORT_MASK(TRANSPORT_UDP) |
 			    TRANSPORT_MASK(TRANSPORT_TCP),
 	.ports		= { 53, 0 },
+	.datagram	= dns_datagram,
+	.feed		= dns_feed,
+	.gap		= dns_gap,
+	.state_new	= dns_state_new,
+	.state_free	= dns_state_free,
 };
+
+/*
+ * Reads the (possibly compressed) name at msg[off] into out as dotted
+ * text ("." for the root). *next_out: the offset after the name where it
+ * stands. Returns 0, E_TRUNC when the message ends inside it, E_INVALID
+ * for a forward or looping pointer, a reserved label type or an
+ * overlong name.
+ */
+static int
+read_name(const uint8_t *msg, size_t len, size_t off, char *out,
+    size_t outsz, size_t *next_out)
+{
+	struct cur c;
+	const uint8_t *lab;
+	size_t o, wire, start;
+	unsigned hops;
+	uint8_t b;
+	char tmp[4 * 63 + 1];
+	int jumped;
+
+	out[0] = '\0';
+	o = 0;
+	wire = 1;
+	hops = 0;
+	jumped = 0;
+	*next_out = off;
+	for (;;) {
+		if (off >= len)
+			return E_TRUNC;
+		start = off;
+		cur_init(&c, msg + off, len - off);
+		b = cur_get_u8(&c);
+		if ((b & 0xc0) == 0xc0) {
+			off = (size_t)(b & 0x3f) << 8 | cur_get_u8(&c);
+			if (c.err != 0)
+				return E_TRUNC;
+			if (!jumped)
+				*next_out = start + 2;
+			jumped = 1;
+			/* only backwards: every hop lowers off */
+			if (off >= start || ++hops > DNS_MAX_HOPS)
+				return E_INVALID;
+			continue;
+		}
+		if ((b & 0xc0) != 0)
+			return E_INVALID;	/* 0x40, 0x80: reserved */
+		if (b == 0) {
+			if (!jumped)
+				*next_out = start + 1;
+			break;
+		}
+		if ((lab = cur_get_bytes(&c, b)) == NULL)
+			return E_TRUNC;
+		wire += (size_t)b + 1;
+		if (wire > DNS_WIRE_NAME)
+			return E_INVALID;
+		str_printable(tmp, sizeof(tmp), lab, b);
+		if (o > 0 && o + 1 < outsz)
+			out[o++] = '.';
+		out[o] = '\0';
+		str_append(out, outsz, tmp);
+		o = strlen(out);
+		off = start + 1 + b;
+	}
+	if (o == 0 && outsz > 1)
+		memcpy(out, ".", 2);
+	return 0;
+}
+
+/*
+ * One resource record at msg[off]: owner name, type, class, TTL and
+ * the data of the types we keep. *next_out: the offset after it.
+ */
+static int
+read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
+    size_t *next_out)
+{
+	struct cur c, rd;
+	size_t after, rdoff;
+	uint16_t rdlen;
+	int rc;
+
+	memset(rr, 0, sizeof(*rr));
+	if ((rc = read_name(msg, len, off, rr->name, sizeof(rr->name),
+	    &off)) != 0)
+		return rc;
+	cur_init(&c, msg + off, len - off);
+	rr->type = cur_get_be16(&c);
+	rr->class = cur_get_be16(&c);
+	rr->ttl = cur_get_be32(&c);
+	rdlen = cur_get_be16(&c);
+	rdoff = off + 10;
+	if (cur_sub(&c, rdlen, &rd) != 0)
+		return E_TRUNC;
+	*next_out = rdoff + rdlen;
+	switch (rr->type) {
+	case T_A:
+		if (rdlen != 4)
+			return E_INVALID;
+		fmt_addr(rr->data, sizeof(rr->data), AF_INET, rd.p);
+		break;
+	case T_AAAA:
+		if (rdlen != 16)
+			return E_INVALID;
+		fmt_addr(rr->data, sizeof(rr->data), AF_INET6, rd.p);
+		break;
+	case T_NS:
+	case T_CNAME:
+	case T_PTR:
+		/* the name may point anywhere before it */
+		rc = read_name(msg, rdoff + rdlen, rdoff, rr->data,
+		    sizeof(rr->data), &after);
+		if (rc != 0)
+			return rc == E_TRUNC ? E_INVALID : rc;
+		break;
+	case T_SRV:
+		rr->srv_priority = cur_get_be16(&rd);
+		rr->srv_weight = cur_get_be16(&rd);
+		rr->srv_port = cur_get_be16(&rd);
+		if (rd.err != 0)
+			return E_INVALID;
+		rc = read_name(msg, rdoff + rdlen, rdoff + 6, rr->data,
+		    sizeof(rr->data), &after);
+		if (rc != 0)
+			return rc == E_TRUNC ? E_INVALID : rc;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* The whole message into rec; status says how far it went. */
+static void
+decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
+{
+	struct dns_rr rr;
+	struct cur c;
+	size_t off;
+	uint16_t flags, qd, an, ns, ar;
+	int i, total, rc, keep;
+
+	memset(rec, 0, sizeof(*rec));
+	cur_init(&c, msg, len);
+	rec->id = cur_get_be16(&c);
+	flags = cur_get_be16(&c);
+	qd = cur_get_be16(&c);
+	an = cur_get_be16(&c);
+	ns = cur_get_be16(&c);
+	ar = cur_get_be16(&c);
+	rec->response = flags >> 15;
+	rec->opcode = (flags >> 11) & 0xf;
+	rec->aa = (flags >> 10) & 1;
+	rec->tc = (flags >> 9) & 1;
+	rec->rcode = flags & 0xf;
+	rec->n_questions = qd;
+	rec->n_rr_total = an + ns + ar;
+	off = DNS_HDR_LEN;
+	rc = 0;
+	for (i = 0; i < qd && rc == 0; i++) {
+		if (i == 0)
+			rc = read_name(msg, len, off, rec->qname,
+			    sizeof(rec->qname), &off);
+		else
+			rc = read_name(msg, len, off, rr.name,
+			    sizeof(rr.name), &off);
+		cur_init(&c, msg + (off < len ? off : len),
+		    off < len ? len - off : 0);
+		if (rc == 0 && i == 0) {
+			rec->qtype = cur_get_be16(&c);
+			rec->qclass = cur_get_be16(&c);
+		} else {
+			cur_skip(&c, 4);
+		}
+		if (rc == 0 && c.err != 0)
+			rc = E_TRUNC;
+		off += 4;
+	}
+	total = an + ns + ar;
+	for (i = 0; i < total && rc == 0; i++) {
+		if ((rc = read_rr(msg, len, off, &rr, &off)) != 0)
+			break;
+		keep = i < an || (i >= an + ns && (rr.type == T_A ||
+		    rr.type == T_AAAA || rr.type == T_SRV));
+		if (!keep)
+			continue;
+		if (rec->n_answers < DNS_MAX_ANSWERS)
+			rec->an[rec->n_answers++] = rr;
+		else
+			rec->n_cut++;
+	}
+	rec->status = rc == 0 ? KRB_OK : rc == E_TRUNC ? KRB_TRUNCATED :
+	    KRB_INVALID;
+}
+
+static int
+dns_datagram(struct dis_ctx *ctx, const uint8_t *p, size_t len)
+{
+	struct dns_rec *rec;
+
+	if (len < DNS_HDR_LEN)
+		return 0;
+	rec = xmalloc(sizeof(*rec));
+	decode(p, len, rec);
+	engine_emit_dns(ctx, "dns", rec);
+	free(rec);
+	return 0;
+}
+
+static int
+dns_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
+    size_t *used_out, size_t *need_out)
+{
+	struct dns_state *st = state;
+	struct dns_dir *d;
+	struct cur c;
+	size_t off, k;
+	uint16_t mlen;
+
+	*used_out = 0;
+	*need_out = 0;
+	d = &st->dir[ctx->dir != 0];
+	if (st->lost[ctx->dir != 0]) {
+		/* no way to find the next length prefix */
+		*used_out = len;
+		return FEED_ERR;
+	}
+	off = 0;
+	while (off < len) {
+		if (d->mode == DNS_TCP_SKIP && d->left > 0) {
+			k = len - off < d->left ? len - off : d->left;
+			off += k;
+			d->left -= k;
+			continue;
+		}
+		d->mode = DNS_TCP_MSG;
+		cur_init(&c, p + off, len - off);
+		mlen = cur_get_be16(&c);
+		if (c.err != 0)
+			break;
+		if (mlen > ctx->eng->lim.max_msg_bytes) {
+			ctx->eng->st.dis_oversize++;
+			d->mode = DNS_TCP_SKIP;
+			d->left = mlen;
+			off += 2;
+			continue;
+		}
+		if (cur_left(&c) < mlen) {
+			*used_out = off;
+			*need_out = off + 2 + (size_t)mlen;
+			return FEED_NEED;
+		}
+		if (mlen >= DNS_HDR_LEN)
+			dns_datagram(ctx, c.p, mlen);
+		off += 2 + (size_t)mlen;
+	}
+	*used_out = off;
+	if (off == 0) {
+		*need_out = len + 1;
+		return FEED_NEED;
+	}
+	return FEED_OK;
+}
+
+static void
+dns_gap(void *state, int dir)
+{
+	struct dns_state *st = state;
+
+	/* also a stream picked up mid-way: where is the next prefix? */
+	st->lost[dir != 0] = 1;
+}
+
+static void *
+dns_state_new(void)
+{
+	return xcalloc(1, sizeof(struct dns_state));
+}
+
+static void
+dns_state_free(void *state)
+{
+	free(state);
+}
