@@ -1681,7 +1681,9 @@ report_carriers(struct out *out)
 	char a[64], b[64];
 	int i;
 
-	if (out->n_carriers > 0) {
+	/* Kerberos on its own only: the header line said it all */
+	if (out->n_carriers > 1 || (out->n_carriers == 1 &&
+	    strcmp(out->carriers[0].name, "kerberos") != 0)) {
 		fprintf(fp, "\nCarriers\n");
 		fprintf(fp, "  %-10s %9s %7s %7s %7s %9s %7s\n", "carrier",
 		    "Kerberos", "NTLM", "SPNEGO", "auth-ok", "continue",
