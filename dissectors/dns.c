@@ -50,6 +50,7 @@ struct dns_state {
 	int		 lost[2];	/* a gap: framing unknown */
 };
 
+static int	plain_label(const uint8_t *, size_t);
 static int	read_name(const uint8_t *, size_t, size_t, char *, size_t,
 		    size_t *);
 static int	read_rr(const uint8_t *, size_t, size_t, struct dns_rr *,
@@ -66,6 +67,7 @@ const struct dissector dis_dns = {
 	.name		= "dns",
 	.transports	= TRANSPORT_MASK(TRANSPORT_UDP) |
 			    TRANSPORT_MASK(TRANSPORT_TCP),
+	.flags		= DIS_F_UDP_STATELESS,
 	.ports		= { 53, 0 },
 	.datagram	= dns_datagram,
 	.feed		= dns_feed,
@@ -73,6 +75,18 @@ const struct dissector dis_dns = {
 	.state_new	= dns_state_new,
 	.state_free	= dns_state_free,
 };
+
+/* Bytes str_printable() would copy unchanged: printable, no backslash. */
+static int
+plain_label(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '\\')
+			return 0;
+	return 1;
+}
 
 /*
  * Reads the (possibly compressed) name at msg[off] into out as dotted
@@ -129,12 +143,21 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
 		wire += (size_t)b + 1;
 		if (wire > DNS_WIRE_NAME)
 			return E_INVALID;
-		str_printable(tmp, sizeof(tmp), lab, b);
-		if (o > 0 && o + 1 < outsz)
-			out[o++] = '.';
-		out[o] = '\0';
-		str_append(out, outsz, tmp);
-		o = strlen(out);
+		/* the common case: a plain label that fits, copied as is */
+		if (o + 1 + b < outsz && plain_label(lab, b)) {
+			if (o > 0)
+				out[o++] = '.';
+			memcpy(out + o, lab, b);
+			o += b;
+			out[o] = '\0';
+		} else {
+			str_printable(tmp, sizeof(tmp), lab, b);
+			if (o > 0 && o + 1 < outsz)
+				out[o++] = '.';
+			out[o] = '\0';
+			str_append(out, outsz, tmp);
+			o = strlen(out);
+		}
 		off = start + 1 + b;
 	}
 	if (o == 0 && outsz > 1)
@@ -215,7 +238,8 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 	uint16_t flags, qd, an, ns, ar;
 	int i, total, rc, keep;
 
-	memset(rec, 0, sizeof(*rec));
+	/* the answers are filled one by one: only the head is cleared */
+	memset(rec, 0, offsetof(struct dns_rec, an));
 	cur_init(&c, msg, len);
 	rec->id = cur_get_be16(&c);
 	flags = cur_get_be16(&c);

@@ -134,7 +134,14 @@ static void	http_state_free(void *);
 const struct dissector dis_http = {
 	.name		= "http",
 	.transports	= TRANSPORT_MASK(TRANSPORT_TCP),
-	.ports		= { 80, 8080, 0 },
+	/*
+	 * No port hints: most HTTP carries no authentication, and following
+	 * every connection on port 80 costs. The probe claims a connection
+	 * at the first request or response with an authentication header
+	 * (the server's 401 challenge, or the client's credentials), on any
+	 * port; --port http=80 follows all of a port's connections.
+	 */
+	.ports		= { 0 },
 	.probe		= http_probe,
 	.feed		= http_feed,
 	.gap		= http_gap,

@@ -46,8 +46,11 @@ static struct {
 static int	n_extra;
 
 uint8_t		registry_hints[2][65536 / 8];
+/* per transport and port: 1 + index in registry[] of its dissector */
+static uint8_t	port_owner[2][65536];
 
 static int	has_port(const struct dissector *, uint16_t);
+static void	set_owner(int, uint16_t, const struct dissector *const *);
 
 static int
 has_port(const struct dissector *d, uint16_t port)
@@ -72,6 +75,7 @@ registry_hints_update(void)
 	int t, i;
 
 	memset(registry_hints, 0, sizeof(registry_hints));
+	memset(port_owner, 0, sizeof(port_owner));
 	for (d = registry; *d != NULL; d++)
 		for (t = 0; t < 2; t++) {
 			if (((*d)->transports & TRANSPORT_MASK(t == 0 ?
@@ -79,29 +83,32 @@ registry_hints_update(void)
 				continue;
 			for (i = 0; i < DIS_MAX_PORTS && (*d)->ports[i] != 0;
 			    i++)
-				registry_hints[t][(*d)->ports[i] >> 3] |=
-				    (uint8_t)(1 << ((*d)->ports[i] & 7));
+				set_owner(t, (*d)->ports[i], d);
 			for (i = 0; i < n_extra; i++)
 				if (extra[i].dis == *d)
-					registry_hints[t][extra[i].port >> 3] |=
-					    (uint8_t)(1 << (extra[i].port & 7));
+					set_owner(t, extra[i].port, d);
 		}
+}
+
+/* The first dissector (in registry order) with a port keeps it. */
+static void
+set_owner(int t, uint16_t port, const struct dissector *const *d)
+{
+	registry_hints[t][port >> 3] |= (uint8_t)(1 << (port & 7));
+	if (port_owner[t][port] == 0)
+		port_owner[t][port] = (uint8_t)(d - registry + 1);
 }
 
 /* The dissector whose port hint matches; the responder's port first. */
 const struct dissector *
 registry_by_port(int transport, uint16_t sport, uint16_t dport)
 {
-	const struct dissector *const *d;
+	const uint8_t *own = port_owner[transport == TRANSPORT_TCP];
 
-	for (d = registry; *d != NULL; d++)
-		if (((*d)->transports & TRANSPORT_MASK(transport)) &&
-		    has_port(*d, dport))
-			return *d;
-	for (d = registry; *d != NULL; d++)
-		if (((*d)->transports & TRANSPORT_MASK(transport)) &&
-		    has_port(*d, sport))
-			return *d;
+	if (dport != 0 && own[dport] != 0)
+		return registry[own[dport] - 1];
+	if (sport != 0 && own[sport] != 0)
+		return registry[own[sport] - 1];
 	return NULL;
 }
 

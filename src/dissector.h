@@ -46,9 +46,15 @@ struct dis_ctx {
 						 * it emits a wrapped token */
 };
 
+/* dissector.flags */
+#define DIS_F_UDP_STATELESS	0x1	/* UDP datagrams on its ports need
+					 * no flow: each is decoded on its
+					 * own (DNS) */
+
 struct dissector {
 	const char	*name;		/* also the JSON "carrier" */
 	int		 transports;	/* mask of 1 << TRANSPORT_* */
+	unsigned	 flags;		/* DIS_F_* */
 	uint16_t	 ports[DIS_MAX_PORTS];	/* 0-terminated */
 	/* Content check on the first payload bytes of a direction. */
 	int		(*probe)(const uint8_t *, size_t, int transport);

@@ -60,6 +60,9 @@ static void	lru_unlink(struct flowtab *, struct flow *);
 static void	lru_append(struct flowtab *, struct flow *);
 static void	udp_input(struct engine *, struct flow *, int,
 		    const struct pkt_meta *, const uint8_t *, size_t);
+static int	udp_stateless(struct engine *, const struct pkt_meta *,
+		    const struct ip_info *, uint16_t, uint16_t,
+		    const uint8_t *, size_t);
 
 void
 flow_set_test_dissector(const struct dissector *dis)
@@ -431,6 +434,41 @@ udp_input(struct engine *eng, struct flow *f, int side,
 	f->dis->datagram(&ctx, p, len);
 }
 
+/*
+ * A datagram on a port of a dissector that keeps no per-flow state (DNS:
+ * one flow per query would be all cost) goes straight to it. Returns 1
+ * when it did.
+ */
+static int
+udp_stateless(struct engine *eng, const struct pkt_meta *pkt,
+    const struct ip_info *ip, uint16_t sport, uint16_t dport,
+    const uint8_t *p, size_t n)
+{
+	const struct dissector *dis;
+	struct dis_ctx ctx;
+
+	if (test_dis != NULL || (!registry_port_hinted(TRANSPORT_UDP, dport) &&
+	    !registry_port_hinted(TRANSPORT_UDP, sport)))
+		return 0;
+	dis = registry_by_port(TRANSPORT_UDP, sport, dport);
+	if (dis == NULL || (dis->flags & DIS_F_UDP_STATELESS) == 0 ||
+	    dis->datagram == NULL)
+		return 0;
+	ctx.eng = eng;
+	ctx.pkt = pkt;
+	ctx.family = ip->family;
+	memcpy(ctx.src, ip->src, sizeof(ctx.src));
+	memcpy(ctx.dst, ip->dst, sizeof(ctx.dst));
+	ctx.sport = sport;
+	ctx.dport = dport;
+	ctx.transport = TRANSPORT_UDP;
+	/* the request goes to the service's port */
+	ctx.dir = registry_port_hinted(TRANSPORT_UDP, dport) ? 0 : 1;
+	ctx.spnego = NULL;
+	dis->datagram(&ctx, p, n);
+	return 1;
+}
+
 void
 l4_input(struct engine *eng, const struct pkt_meta *pkt,
     const struct ip_info *ip, const uint8_t *p, size_t len)
@@ -477,6 +515,8 @@ l4_input_claimed(struct engine *eng, const struct pkt_meta *pkt,
 			eng->st.l4_truncated++;
 			n = c.len;
 		}
+		if (udp_stateless(eng, pkt, ip, sport, dport, c.p, n))
+			return;
 		if (!l4_wanted(eng, ip, TRANSPORT_UDP, sport, dport, c.p, n))
 			return;
 		f = flow_get(eng, ip, sport, dport, NULL, &side);

@@ -14,6 +14,7 @@
 
 #include "util.h"
 
+static void	fmt_ip6(char *, const uint8_t *);
 static void	nomem(void) __attribute__((noreturn));
 
 static void
@@ -260,6 +261,78 @@ fmt_time_iso(char *dst, size_t dstsz, int64_t sec, long usec)
 	dst[n + 1] = '\0';
 }
 
+/*
+ * An IPv6 address as inet_ntop() writes it (RFC 5952 zero compression;
+ * the last 32 bits dotted for ::a.b.c.d and ::ffff:a.b.c.d), without its
+ * sprintf() per group: this runs for every record of an IPv6 capture.
+ */
+static void
+fmt_ip6(char *dst, const uint8_t *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8], v;
+	int i, k, base, len, cur, curlen, started;
+	size_t o;
+
+	base = -1;
+	len = 0;
+	cur = -1;
+	curlen = 0;
+	for (i = 0; i < 8; i++) {
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur < 0) {
+				cur = i;
+				curlen = 0;
+			}
+			curlen++;
+			if (curlen > len) {
+				base = cur;
+				len = curlen;
+			}
+		} else
+			cur = -1;
+	}
+	if (len < 2)
+		base = -1;
+	o = 0;
+	for (i = 0; i < 8; i++) {
+		if (base >= 0 && i >= base && i < base + len) {
+			if (i == base)
+				dst[o++] = ':';
+			continue;
+		}
+		if (i > 0)
+			dst[o++] = ':';
+		if (i == 6 && base == 0 && (len == 6 ||
+		    (len == 5 && w[5] == 0xffff))) {
+			for (k = 12; k < 16; k++) {
+				v = a[k];
+				if (k > 12)
+					dst[o++] = '.';
+				if (v >= 100)
+					dst[o++] = (char)('0' + v / 100);
+				if (v >= 10)
+					dst[o++] = (char)('0' + v / 10 % 10);
+				dst[o++] = (char)('0' + v % 10);
+			}
+			dst[o] = '\0';
+			return;
+		}
+		started = 0;
+		for (k = 12; k >= 0; k -= 4) {
+			v = (w[i] >> k) & 0xf;
+			if (v != 0 || started || k == 0) {
+				dst[o++] = hex[v];
+				started = 1;
+			}
+		}
+	}
+	if (base >= 0 && base + len == 8)
+		dst[o++] = ':';
+	dst[o] = '\0';
+}
+
 void
 fmt_addr(char *dst, size_t dstsz, int family, const uint8_t *addr)
 {
@@ -267,6 +340,10 @@ fmt_addr(char *dst, size_t dstsz, int family, const uint8_t *addr)
 	int i;
 	unsigned v;
 
+	if (family == AF_INET6 && dstsz >= INET6_ADDRSTRLEN) {
+		fmt_ip6(dst, addr);
+		return;
+	}
 	if (family != AF_INET || dstsz < 16) {
 		if (inet_ntop(family, addr, dst, (socklen_t)dstsz) == NULL)
 			snprintf(dst, dstsz, "?");

@@ -564,6 +564,14 @@ start(struct tn *t)
 {
 	memset(&seen, 0, sizeof(seen));
 	flow_set_test_dissector(NULL);
+	/*
+	 * HTTP has no port hints of its own (its probe claims connections
+	 * with authentication headers): these tests follow whole
+	 * connections on 80 and 8080 as --port http=80 does.
+	 */
+	registry_reset_ports();
+	registry_add_port("http", 80);
+	registry_add_port("http", 8080);
 	tn_init(t);
 	t->eng.ops.krb = krb_sink;
 	t->eng.ops.ntlm = ntlm_sink;
@@ -886,6 +894,7 @@ test_http_probe(void)
 	uint64_t before;
 
 	start(&t);
+	registry_reset_ports();	/* port 80 too: by probe only */
 	open_conn(&k, &t, 40005, 5985);
 	b64(tok, gss_ap_req, sizeof(gss_ap_req));
 	n = (size_t)snprintf(msg, sizeof(msg), "POST /wsman HTTP/1.1\r\n"
@@ -907,7 +916,7 @@ test_http_probe(void)
 	is_int(seen.n_auth, 1, "http probe: no event for plain HTTP");
 
 	/* claimed by the server's challenge; the client's side follows */
-	open_conn(&k, &t, 40007, 9000);
+	open_conn(&k, &t, 40007, 80);
 	c2s(&k, plain, strlen(plain), SEG_MAX);
 	s2c(&k, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n"
 	    "WWW-Authenticate: Negotiate\r\n\r\n", 77, SEG_MAX);
