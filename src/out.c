@@ -113,6 +113,7 @@ struct out {
 };
 
 static void	jb_raw(struct jbuf *, const char *, size_t);
+static char	*jb_reserve(struct jbuf *, size_t);
 static void	jb_str(struct jbuf *, const char *);
 static void	jb_printf(struct jbuf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -272,31 +273,50 @@ jb_int(struct jbuf *jb, long long v)
 	jb_raw(jb, b + i, sizeof(b) - i);
 }
 
-/* A JSON string; our strings are printable ASCII already. */
+/* Room for n more bytes (and a NUL). */
+static inline char *
+jb_reserve(struct jbuf *jb, size_t n)
+{
+	if (jb->len + n + 1 > jb->cap) {
+		while (jb->len + n + 1 > jb->cap)
+			jb->cap *= 2;
+		jb->p = xrealloc(jb->p, jb->cap);
+	}
+	return jb->p + jb->len;
+}
+
+/*
+ * A JSON string. Ours are printable already (escapes written \xNN) or
+ * UTF-8 from UTF-16 text: only '"', '\\' and control bytes need work.
+ */
 static void
 jb_str(struct jbuf *jb, const char *s)
 {
-	char esc[8];
-	const char *run;
+	static const char hex[] = "0123456789abcdef";
+	size_t n;
+	char *o;
+	unsigned char c;
 
-	jb_raw(jb, "\"", 1);
-	for (run = s; *s != '\0'; s++) {
-		if (!json_special[(unsigned char)*s])
+	n = strlen(s);
+	o = jb_reserve(jb, 6 * n + 2);
+	*o++ = '"';
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		if (!json_special[c]) {
+			*o++ = (char)c;
 			continue;
-		jb_raw(jb, run, (size_t)(s - run));
-		if (*s == '"' || *s == '\\') {
-			esc[0] = '\\';
-			esc[1] = *s;
-			jb_raw(jb, esc, 2);
-		} else {
-			snprintf(esc, sizeof(esc), "\\u%04x",
-			    (unsigned char)*s);
-			jb_raw(jb, esc, 6);
 		}
-		run = s + 1;
+		*o++ = '\\';
+		if (c == '"' || c == '\\')
+			*o++ = (char)c;
+		else {
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 0xf];
+			o += 5;
+		}
 	}
-	jb_raw(jb, run, (size_t)(s - run));
-	jb_raw(jb, "\"", 1);
+	*o++ = '"';
+	jb->len = (size_t)(o - jb->p);
 }
 
 static void
@@ -318,13 +338,19 @@ jb_printf(struct jbuf *jb, const char *fmt, ...)
 static void
 jb_key(struct jbuf *jb, const char *k)
 {
-	if (jb->len > 0 && jb->p[jb->len - 1] != '{' &&
-	    jb->p[jb->len - 1] != '[')
-		jb_raw(jb, ",\"", 2);
-	else
-		jb_raw(jb, "\"", 1);
-	jb_raw(jb, k, strlen(k));
-	jb_raw(jb, "\":", 2);
+	size_t n;
+	char *o;
+
+	n = strlen(k);
+	o = jb_reserve(jb, n + 4);
+	if (jb->len > 0 && o[-1] != '{' && o[-1] != '[')
+		*o++ = ',';
+	*o++ = '"';
+	memcpy(o, k, n);
+	o += n;
+	*o++ = '"';
+	*o++ = ':';
+	jb->len = (size_t)(o - jb->p);
 }
 
 static void
