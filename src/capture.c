@@ -46,22 +46,33 @@ static volatile sig_atomic_t	 interrupted;
  * The default live filter keeps Kerberos and the protocols that carry it
  * on their well-known ports, plus TDS packets on any port (SQL Server
  * named instances listen on dynamic ports: a TDS header has a known packet
- * type and a zero window byte), plus IP fragments (a non-first fragment
- * has no ports), each also behind VLAN tags.
+ * type and a zero window byte), GSS-API tokens on any port, plus IP
+ * fragments (a non-first fragment has no ports), each also behind VLAN
+ * tags.
  */
 #define KRB_PORTS \
 	"port 88 or port 464 or port 53 or port 135 or port 139 or " \
 	"port 445 or port 389 or port 3268 or port 80 or port 8080 or " \
-	"port 1433 or port 1434"
+	"port 5985 or port 1433 or port 1434"
 #define TDS_ANY_PORT \
 	"(tcp and (tcp[((tcp[12] & 0xf0) >> 2)] = 0x12 or " \
 	"tcp[((tcp[12] & 0xf0) >> 2)] = 0x10 or " \
 	"tcp[((tcp[12] & 0xf0) >> 2)] = 0x11 or " \
 	"tcp[((tcp[12] & 0xf0) >> 2)] = 0x04) and " \
 	"tcp[((tcp[12] & 0xf0) >> 2) + 7] = 0)"
+/*
+ * A GSS-API initial-context token (tag 0x60) at the start of a segment's
+ * payload, or behind a 4-byte length or MIT's flag byte and length: the
+ * custom applications' streams (dissectors/gss.c) on any port.
+ */
+#define GSS_ANY_PORT \
+	"(tcp and (tcp[((tcp[12] & 0xf0) >> 2)] = 0x60 or " \
+	"tcp[((tcp[12] & 0xf0) >> 2) + 4] = 0x60 or " \
+	"tcp[((tcp[12] & 0xf0) >> 2) + 5] = 0x60))"
 #define FRAGMENTS \
 	"(ip and ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] = 44)"
-#define BASE_FILTER	KRB_PORTS " or " TDS_ANY_PORT " or " FRAGMENTS
+#define BASE_FILTER	KRB_PORTS " or " TDS_ANY_PORT " or " GSS_ANY_PORT \
+	" or " FRAGMENTS
 
 /* "vlan" only compiles on Ethernet. */
 static const char default_filter_eth[] =

@@ -130,6 +130,8 @@ static void	jb_padata(struct jbuf *, const struct krb_msg *,
 static void	jb_e_data(struct jbuf *, const struct krb_msg *);
 static void	json_head(struct jbuf *, const char *,
 		    const struct msg_ctx *);
+static void	json_end(struct out *);
+static void	json_flush(struct out *);
 static void	jb_spnego(struct jbuf *, const struct spnego_info *);
 static const char *mech_str(int, char *, size_t);
 static const char *ntlm_resp_str(int);
@@ -683,7 +685,29 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 		jb_raw(jb, "}", 1);
 	}
 	jb_raw(jb, "}\n", 2);
-	fwrite(jb->p, 1, jb->len, out->o.fp);
+	json_end(out);
+}
+
+/*
+ * A record is complete. Records are collected and written in blocks of
+ * JSON_BLOCK bytes (one stdio copy less per record); a live capture
+ * writes each at once, so a reader of the pipe sees it as it happens.
+ */
+#define JSON_BLOCK	(64 * 1024)
+
+static void
+json_end(struct out *out)
+{
+	if (out->o.live || out->jb.len >= JSON_BLOCK)
+		json_flush(out);
+}
+
+static void
+json_flush(struct out *out)
+{
+	if (out->jb.len > 0)
+		fwrite(out->jb.p, 1, out->jb.len, out->o.fp);
+	out->jb.len = 0;
 }
 
 /* The keys every record starts with. */
@@ -692,7 +716,6 @@ json_head(struct jbuf *jb, const char *type, const struct msg_ctx *mc)
 {
 	char buf[64];
 
-	jb->len = 0;
 	jb_raw(jb, "{", 1);
 	jb_kstr(jb, "type", type);
 	jb_kint(jb, "frame", (long long)mc->frame);
@@ -862,7 +885,7 @@ json_ntlm(struct out *out, const struct msg_ctx *mc, const struct ntlm_msg *m)
 		jb_raw(jb, "}", 1);
 	}
 	jb_raw(jb, "}\n", 2);
-	fwrite(jb->p, 1, jb->len, out->o.fp);
+	json_end(out);
 }
 
 static void
@@ -875,7 +898,7 @@ json_spnego(struct out *out, const struct msg_ctx *mc,
 	jb_kstr(jb, "status", STATUS_STR(sp->status));
 	jb_spnego(jb, sp);
 	jb_raw(jb, "}\n", 2);
-	fwrite(jb->p, 1, jb->len, out->o.fp);
+	json_end(out);
 }
 
 static const char *
@@ -921,7 +944,7 @@ json_auth(struct out *out, const struct msg_ctx *mc, const struct auth_rec *a)
 		}
 	}
 	jb_raw(jb, "}\n", 2);
-	fwrite(jb->p, 1, jb->len, out->o.fp);
+	json_end(out);
 }
 
 /* RFC 1035 3.2.2, RFC 3596, RFC 2782, RFC 6891, RFC 9460 */
@@ -1027,7 +1050,7 @@ json_dns(struct out *out, const struct msg_ctx *mc, const struct dns_rec *d)
 			jb_kint(jb, "answers_cut", d->n_cut);
 	}
 	jb_raw(jb, "}\n", 2);
-	fwrite(jb->p, 1, jb->len, out->o.fp);
+	json_end(out);
 }
 
 /* ---- one line per message (-v) ---------------------------------------- */
@@ -1823,7 +1846,6 @@ json_stats(struct out *out, const struct engine *eng,
 	int t;
 
 	open = NULL;
-	jb->len = 0;
 	jb_raw(jb, "{", 1);
 	jb_kstr(jb, "type", "stats");
 	jb_kstr(jb, "source", out->o.source != NULL ? out->o.source : "");
@@ -1884,7 +1906,7 @@ json_stats(struct out *out, const struct engine *eng,
 	if (ri->interrupted)
 		jb_kint(jb, "interrupted", 1);
 	jb_raw(jb, "}\n", 2);
-	fwrite(jb->p, 1, jb->len, out->o.fp);
+	json_end(out);
 }
 
 static int
@@ -2011,8 +2033,10 @@ void
 out_finish(struct out *out, const struct engine *eng,
     const struct run_info *ri)
 {
-	if (out->o.mode == OUT_JSON)
+	if (out->o.mode == OUT_JSON) {
 		json_stats(out, eng, ri);
+		json_flush(out);
+	}
 	else if (out->o.mode == OUT_REPORT)
 		text_report(out, eng, ri);
 	fflush(out->o.fp);

@@ -409,9 +409,9 @@ echo "targets (informational)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {print (b > 0) ? a / b : 0}'; }
 verdict "--json / no-op loop" "$(ratio "$t_json" "$t_noop")" "<=" 3 "x"
 verdict "text / no-op loop" "$(ratio "$t_text" "$t_noop")" "<=" 3 "x"
-verdict "--json, no DNS / no-op loop" "$(ratio "$t_json_nodns" "$t_noop")" \
+verdict "--json no DNS / no-op" "$(ratio "$t_json_nodns" "$t_noop")" \
     "<=" 3 "x"
-verdict "text, no DNS / no-op loop" "$(ratio "$t_text_nodns" "$t_noop")" \
+verdict "text no DNS / no-op" "$(ratio "$t_text_nodns" "$t_noop")" \
     "<=" 3 "x"
 if [ -n "$t_tshark" ]; then
 	verdict "tshark / --json" "$(ratio "$t_tshark" "$t_json_slice")" \
