@@ -1553,7 +1553,8 @@ carrier_get(struct out *out, const char *name)
 	int i;
 
 	for (i = 0; i < out->n_carriers; i++)
-		if (strcmp(out->carriers[i].name, name) == 0)
+		if (out->carriers[i].name == name ||
+		    strcmp(out->carriers[i].name, name) == 0)
 			return &out->carriers[i];
 	if (out->n_carriers == MAX_CARRIERS)
 		return &out->carrier_other;
