@@ -110,6 +110,7 @@ struct tds_state {
 	uint8_t		 cli_prelogin;	/* seen */
 	uint8_t		 srv_prelogin;
 	uint8_t		 enc_reported;	/* "encrypted" event sent */
+	uint8_t		 login7_tls;	/* encrypted Login7 reported */
 	uint8_t		 login_done;	/* the server's later results are
 					 * not of interest */
 	uint32_t	 tds_version;	/* LOGINACK or LOGIN7; 0 unknown */
@@ -356,10 +357,23 @@ static void
 raw_tls(struct tds_state *st, struct tds_dir *d, struct dis_ctx *ctx,
     uint8_t type)
 {
+	struct auth_rec a;
+
 	ctx->eng->st.tls_skipped++;
 	if (type == 0x16 && !d->started && !d->gapped && !st->cli_prelogin &&
 	    !st->srv_prelogin)
 		emit_encrypted(st, ctx, "STRICT");
+	/*
+	 * ENCRYPT_OFF: the client's first application-data record after the
+	 * handshake is its Login7, encrypted; say that it was sent.
+	 */
+	if (type == 0x17 && ctx->dir == 0 && st->srv_prelogin &&
+	    st->srv_enc == ENC_OFF && !st->login7_tls) {
+		st->login7_tls = 1;
+		auth_init(&a, "login7", AUTH_NONE);
+		auth_add_bool(&a, "encrypted", 1);
+		engine_emit_auth(ctx, "tds", &a);
+	}
 }
 
 /*

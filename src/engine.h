@@ -82,9 +82,12 @@ struct stats {
 						 * expected but none found */
 	uint64_t	 carrier_errors;	/* carrier framing given up */
 	uint64_t	 tls_skipped;		/* TLS records passed over */
+	uint64_t	 dns_repeats;		/* identical DNS messages not
+						 * reported again */
 };
 
 struct engine;
+struct dns_seen;
 
 /* Output hook: called for every Kerberos message found. */
 typedef void	(*krb_sink_fn)(void *arg, const struct msg_ctx *,
@@ -119,6 +122,7 @@ struct engine {
 	int		 want_tree;	/* -vv: field trees from libtasn1 */
 	struct defrag	*defrag;	/* owned */
 	struct flowtab	*flows;		/* owned */
+	struct dns_seen	*dns_seen;	/* owned, made on first use */
 };
 
 void	 engine_init(struct engine *, const struct engine_ops *);

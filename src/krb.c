@@ -1018,6 +1018,7 @@ kd_req_body(struct kd *kd, struct cur *v)
 		case 1:
 			rc = kd_principal(kd, &f, m->cname, sizeof(m->cname),
 			    &m->cname_type);
+			m->has_cname = 1;
 			break;
 		case 2:
 			rc = kd_string(kd, &f, m->realm, sizeof(m->realm));
@@ -1025,6 +1026,7 @@ kd_req_body(struct kd *kd, struct cur *v)
 		case 3:
 			rc = kd_principal(kd, &f, m->sname, sizeof(m->sname),
 			    &m->sname_type);
+			m->has_sname = 1;
 			break;
 		case 4:
 			if ((rc = kd_time(kd, &f, &m->from)) == 0)
@@ -1137,6 +1139,7 @@ kd_kdc_rep(struct kd *kd, struct cur *v)
 		case 4:
 			rc = kd_principal(kd, &f, m->cname, sizeof(m->cname),
 			    &m->cname_type);
+			m->has_cname = 1;
 			break;
 		case 5:
 			if ((rc = kd_ticket(kd, &f, &m->ticket)) == 0)
@@ -1474,6 +1477,7 @@ kd_error(struct kd *kd, struct cur *v)
 		case 8:
 			rc = kd_principal(kd, &f, m->cname, sizeof(m->cname),
 			    &m->cname_type);
+			m->has_cname = 1;
 			break;
 		case 9:
 			rc = kd_string(kd, &f, m->realm, sizeof(m->realm));
@@ -1481,6 +1485,7 @@ kd_error(struct kd *kd, struct cur *v)
 		case 10:
 			rc = kd_principal(kd, &f, m->sname, sizeof(m->sname),
 			    &m->sname_type);
+			m->has_sname = 1;
 			break;
 		case 11:
 			if ((rc = kd_string(kd, &f, m->e_text,

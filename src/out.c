@@ -168,7 +168,7 @@ static void	report_ntlm(struct out *, const struct msg_ctx *,
 		    const struct ntlm_msg *);
 static void	report_auth(struct out *, const struct msg_ctx *,
 		    const struct auth_rec *);
-static void	report_carriers(struct out *);
+static void	report_carriers(struct out *, const struct stats *);
 static void	json_stats(struct out *, const struct engine *,
 		    const struct run_info *);
 static void	text_report(struct out *, const struct engine *,
@@ -562,18 +562,18 @@ json_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 	}
 	if (m->crealm[0] != '\0')
 		jb_kstr(jb, "crealm", m->crealm);
-	if (m->cname[0] != '\0') {
+	if (m->cname[0] != '\0' || m->has_cname)
 		jb_kstr(jb, "cname", m->cname);
-		if ((s = krb_name_type_name(m->cname_type)) != NULL)
-			jb_kstr(jb, "cname_type", s);
-	}
+	if (m->cname[0] != '\0' &&
+	    (s = krb_name_type_name(m->cname_type)) != NULL)
+		jb_kstr(jb, "cname_type", s);
 	if (m->realm[0] != '\0')
 		jb_kstr(jb, "realm", m->realm);
-	if (m->sname[0] != '\0') {
+	if (m->sname[0] != '\0' || m->has_sname)
 		jb_kstr(jb, "sname", m->sname);
-		if ((s = krb_name_type_name(m->sname_type)) != NULL)
-			jb_kstr(jb, "sname_type", s);
-	}
+	if (m->sname[0] != '\0' &&
+	    (s = krb_name_type_name(m->sname_type)) != NULL)
+		jb_kstr(jb, "sname_type", s);
 	if (m->has_kdc_options)
 		jb_flags(jb, "kdc_options", m->kdc_options,
 		    krb_kdc_option_name, 1);
@@ -1723,7 +1723,7 @@ out_dns(void *arg, const struct msg_ctx *mc, const struct dns_rec *d)
 
 /* The report's carrier sections: who talked how, what failed. */
 static void
-report_carriers(struct out *out)
+report_carriers(struct out *out, const struct stats *st)
 {
 	FILE *fp = out->o.fp;
 	const struct carrier_row *c;
@@ -1781,7 +1781,8 @@ report_carriers(struct out *out)
 	}
 	if (out->dns_queries + out->dns_responses > 0)
 		fprintf(fp, "\nDNS: %" PRIu64 " queries, %" PRIu64
-		    " responses\n", out->dns_queries, out->dns_responses);
+		    " responses (%" PRIu64 " identical repeats not counted)\n",
+		    out->dns_queries, out->dns_responses, st->dns_repeats);
 }
 
 /* ---- the end ---------------------------------------------------------- */
@@ -1832,6 +1833,7 @@ static const struct stat_row {
 	{ "carriers", "unknown_tokens", offsetof(struct stats, sec_unknown) },
 	{ "carriers", "errors", offsetof(struct stats, carrier_errors) },
 	{ "carriers", "tls_skipped", offsetof(struct stats, tls_skipped) },
+	{ "carriers", "dns_repeats", offsetof(struct stats, dns_repeats) },
 };
 
 static void
@@ -2007,7 +2009,7 @@ text_report(struct out *out, const struct engine *eng,
 			    out->errs_other);
 	}
 
-	report_carriers(out);
+	report_carriers(out, st);
 
 	fprintf(fp, "\nTraffic\n");
 	fprintf(fp, "  IP: %" PRIu64 " IPv4, %" PRIu64 " IPv6, %" PRIu64

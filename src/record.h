@@ -124,7 +124,9 @@ struct krb_msg {
 	int		 msg_type;	/* 0 when not even that was read */
 	int32_t		 pvno;
 
-	/* principals: AS/TGS request body, KDC-REP, KRB-ERROR */
+	/* principals: AS/TGS request body, KDC-REP, KRB-ERROR; has_*:
+	 * the field is there, even with no name components */
+	int		 has_cname, has_sname;
 	char		 cname[KRB_NAME_MAX];
 	char		 crealm[KRB_REALM_MAX];
 	int32_t		 cname_type;

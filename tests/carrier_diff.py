@@ -187,6 +187,9 @@ def krbscope_messages(krbscope, path):
             # stream: nothing to compare with (see tests/expect.py)
             GSS_FRAMES.add(r["frame"])
             continue
+        if r.get("type") == "krb" and r.get("carrier") == "tds" and \
+                r.get("msg_type") in (15, 30):
+            TDS_SERVER_FRAMES.add(r["frame"])
         if r.get("type") == "krb" and r.get("carrier") != "kerberos":
             mt = r.get("msg_type")
             if mt in (11, 13, 14):
@@ -223,6 +226,10 @@ TSHARK_BLIND = {
 
 
 GSS_FRAMES = set()
+# Frames where the server's TDS SSPI token (0xED) carries a Kerberos
+# message: tshark 4.0 marks that token malformed and does not decode it
+# (FreeTDS, MS-TDS 2.2.7.22 and tests/expect.py agree with krbscope).
+TDS_SERVER_FRAMES = set()
 
 
 def compare(name, ts, ks, what):
@@ -240,6 +247,10 @@ def compare(name, ts, ks, what):
                              "has not" % (name, frame, what, x))
         for x in b:
             why = TSHARK_BLIND.get((name, frame, what))
+            if why is None and what == "kerberos" and \
+                    frame in TDS_SERVER_FRAMES:
+                why = ("tshark does not decode a TDS server SSPI token "
+                       "(0xED)")
             if why is not None:
                 print("# note: %s: frame %d: %s %r: %s" %
                       (name, frame, what, x, why))
@@ -272,6 +283,7 @@ def main():
     for i, f in enumerate(files, 1):
         name = os.path.basename(f)
         GSS_FRAMES.clear()
+        TDS_SERVER_FRAMES.clear()
         tk, tn = tshark_messages(f)
         kk, kn, rc = krbscope_messages(krbscope, f)
         nk, dk = compare(name, tk, kk, "kerberos")

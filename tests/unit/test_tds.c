@@ -948,7 +948,9 @@ test_encrypt_off(void)
 	tls_rec(&b, 0x17, 500);
 	cli_split(&c, b.b, b.n, 300);
 	is_int(c.t.eng.st.tls_skipped, 5, "encrypt off: Login7 record");
-	is_int(count_auth("login7"), 0, "encrypt off: no login7 event");
+	is_int(count_auth("login7"), 1, "encrypt off: one login7 event");
+	is_int(fint(find_auth("login7", 0), "encrypted"), 1,
+	    "encrypt off: the Login7 is said to be encrypted");
 	/* then SSPI legs and the server's answer in clear */
 	ntlm_challenge(&b);
 	a.n = 0;

@@ -1131,6 +1131,14 @@ test_dns(void)
 	is_str(seen.dns[7].qname, "web01.corp.example",
 	    "dns: truncated keeps the question");
 
+	/* the same answer again at once: a repeat, counted, not reported */
+	tn_udp4(&t, S, 53, C, 53001, dns_ptr_resp, sizeof(dns_ptr_resp));
+	is_int(seen.n_dns, 8, "dns repeat: not reported again");
+	is_int(t.eng.st.dns_repeats, 1, "dns repeat: counted");
+	is_int(t.eng.st.dns_msgs, 9, "dns repeat: still decoded");
+	/* a minute later it is news again */
+	tn_sleep(&t, 61);
+
 	/* TCP: two length-prefixed messages split across segments */
 	n = 0;
 	tcp[n++] = 0;
