@@ -174,12 +174,56 @@ def lab():
              (98, "AP-REQ", None)])
 
 
+def tds():
+    path = os.path.join(jf.top_srcdir, "captures", "tds-healthy.pcap")
+    if not os.path.exists(path):
+        skip("tds-healthy.pcap", "absent")
+        return
+    rc, recs = jf.run(path)
+    eq("tds-healthy #14/#16 prelogin: ENCRYPT_NOT_SUP both ways",
+       [(r["frame"], r.get("encryption")) for r in
+        recs_of(recs, "auth", event="prelogin")],
+       [(14, "NOT_SUP"), (16, "NOT_SUP")])
+    a = one(recs, "auth", 20, event="login7")
+    eq("tds-healthy #20 login7: integrated, the server name the client "
+       "used", (a.get("int_security"), a.get("server_name"),
+                a.get("app"), a.get("tds_version")),
+       (True, "sql.lab.example", "TSQL", "7.4"))
+    eq("tds-healthy #20 AP-REQ for MSSQLSvc/sql.lab.example:1433",
+       one(recs, "krb", 20).get("ticket", {}).get("sname"),
+       "MSSQLSvc/sql.lab.example:1433")
+    eq("tds-healthy #21 AP-REP then LOGINACK",
+       (one(recs, "krb", 21).get("msg"),
+        one(recs, "auth", 21, event="result").get("outcome"),
+        one(recs, "auth", 21, event="result").get("program")),
+       ("AP-REP", "ok", "Microsoft SQL Server"))
+    rc, recs = jf.run(os.path.join(jf.top_srcdir, "captures",
+                                   "tds-encrypt-off.pcap"))
+    eq("tds-encrypt-off: OFF, Login7 encrypted, answer in clear",
+       ([r.get("encryption") for r in
+         recs_of(recs, "auth", event="prelogin")],
+        one(recs, "auth", 24, event="login7").get("encrypted"),
+        one(recs, "krb", 25).get("msg"),
+        one(recs, "auth", 25, event="result").get("outcome")),
+       (["OFF", "OFF"], True, "AP-REP", "ok"))
+    rc, recs = jf.run(os.path.join(jf.top_srcdir, "captures",
+                                   "tds-wrong-account.pcap"))
+    r = one(recs, "auth", 21, event="result")
+    eq("tds-wrong-account #21 KRB-ERROR 31 then ERROR 18452",
+       (one(recs, "krb", 21).get("error_code"), r.get("outcome"),
+        r.get("number"), r.get("class"), r.get("message")),
+       (31, "fail", 18452, 14, "Login failed. The login is from an "
+        "untrusted domain and cannot be used with Integrated "
+        "authentication."))
+
+
 def main():
     smb()
     dcerpc()
     ntlm_av()
     ldap()
     lab()
+    tds()
     print("1..%d" % jf.n)
 
 
