@@ -50,6 +50,12 @@ struct dns_state {
 	int		 lost[2];	/* a gap: framing unknown */
 };
 
+/*
+ * The record being built: large (16 answers), so not on the stack, and
+ * made once, not per message (the engine is single-threaded).
+ */
+static struct dns_rec	dns_rec_buf;
+
 static int	plain_label(const uint8_t *, size_t);
 static int	read_name(const uint8_t *, size_t, size_t, char *, size_t,
 		    size_t *);
@@ -295,14 +301,10 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 static int
 dns_datagram(struct dis_ctx *ctx, const uint8_t *p, size_t len)
 {
-	struct dns_rec *rec;
-
-	if (len < DNS_HDR_LEN)
+	if (len < DNS_HDR_LEN || engine_dns_repeat(ctx, p, len))
 		return 0;
-	rec = xmalloc(sizeof(*rec));
-	decode(p, len, rec);
-	engine_emit_dns(ctx, "dns", rec);
-	free(rec);
+	decode(p, len, &dns_rec_buf);
+	engine_emit_dns(ctx, "dns", &dns_rec_buf);
 	return 0;
 }
 

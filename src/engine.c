@@ -20,8 +20,6 @@
 
 static void	msg_ctx_fill(struct msg_ctx *, const struct dis_ctx *,
 		    const char *);
-static int	dns_repeat(struct engine *, const struct dis_ctx *,
-		    const struct dns_rec *);
 
 void	link_input(struct engine *, const struct pkt_meta *,
 	    const uint8_t *, size_t);
@@ -186,9 +184,11 @@ engine_emit_auth(struct dis_ctx *ctx, const char *carrier,
 
 /*
  * A client that asks the same question again and gets the same answer
- * says nothing new: within DNS_REPEAT_SECS of capture time such a
- * message is counted (dns_repeats), not reported again. Remembered in a
- * direct-mapped table of hashes: a collision only reports a repeat.
+ * says nothing new: a message whose bytes, all but the ID, match one
+ * between the same two addresses less than DNS_REPEAT_SECS of capture
+ * time before is counted (dns_repeats), not decoded or reported again.
+ * Remembered in a direct-mapped table of hashes: a collision only
+ * reports a repeat.
  */
 #define DNS_SEEN_SLOTS	8192
 #define DNS_REPEAT_SECS	60
@@ -198,34 +198,29 @@ struct dns_seen {
 	int64_t		 sec;
 };
 
-static int
-dns_repeat(struct engine *eng, const struct dis_ctx *ctx,
-    const struct dns_rec *d)
+int
+engine_dns_repeat(struct dis_ctx *ctx, const uint8_t *msg, size_t len)
 {
+	struct engine *eng = ctx->eng;
 	struct dns_seen *slot;
 	uint64_t h;
 	size_t alen;
-	int i;
 
+	if (len <= 2)
+		return 0;
 	if (eng->dns_seen == NULL)
 		eng->dns_seen = xcalloc(DNS_SEEN_SLOTS,
 		    sizeof(*eng->dns_seen));
 	alen = ctx->family == AF_INET6 ? 16 : 4;
 	h = hash64(ctx->src, alen, (uint64_t)ctx->family);
 	h = hash64(ctx->dst, alen, h);
-	h = hash64(d->qname, strlen(d->qname), h ^ ((uint64_t)d->qtype << 32 |
-	    (uint64_t)d->response << 24 | (uint64_t)d->rcode << 16 |
-	    (uint64_t)d->status << 8 | (uint64_t)d->n_answers));
-	for (i = 0; i < d->n_answers && i < DNS_MAX_ANSWERS; i++) {
-		h = hash64(d->an[i].name, strlen(d->an[i].name),
-		    h ^ d->an[i].type);
-		h = hash64(d->an[i].data, strlen(d->an[i].data),
-		    h ^ d->an[i].srv_port);
-	}
+	h = hash64(msg + 2, len - 2, h);	/* all but the ID */
 	slot = &eng->dns_seen[h & (DNS_SEEN_SLOTS - 1)];
 	if (slot->key == h && (int64_t)eng->now.tv_sec - slot->sec <
-	    DNS_REPEAT_SECS)
+	    DNS_REPEAT_SECS) {
+		eng->st.dns_repeats++;
 		return 1;
+	}
 	slot->key = h;
 	slot->sec = (int64_t)eng->now.tv_sec;
 	return 0;
@@ -241,10 +236,6 @@ engine_emit_dns(struct dis_ctx *ctx, const char *carrier,
 	eng->st.dns_msgs++;
 	if (eng->ops.dns == NULL)
 		return;
-	if (dns_repeat(eng, ctx, d)) {
-		eng->st.dns_repeats++;
-		return;
-	}
 	msg_ctx_fill(&mc, ctx, carrier);
 	mc.spnego = NULL;
 	eng->ops.dns(eng->ops.arg, &mc, d);

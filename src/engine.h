@@ -173,5 +173,7 @@ void	 engine_emit_auth(struct dis_ctx *, const char *carrier,
 	    const struct auth_rec *);
 void	 engine_emit_dns(struct dis_ctx *, const char *carrier,
 	    const struct dns_rec *);
+/* 1: this DNS message repeats one just reported (counted): skip it. */
+int	 engine_dns_repeat(struct dis_ctx *, const uint8_t *, size_t);
 
 #endif /* KS_ENGINE_H */
