@@ -1469,7 +1469,8 @@ client_princ(struct client *c, const char *name, const char *realm)
 	char p[KRB_NAME_MAX + KRB_REALM_MAX];
 	int i;
 
-	if (name[0] == '\0')
+	/* FAST hides the client of a KDC reply behind the anonymous name */
+	if (name[0] == '\0' || strcmp(name, "WELLKNOWN/ANONYMOUS") == 0)
 		return;
 	fmt_princ(p, sizeof(p), name, realm);
 	for (i = 0; i < c->n_princ; i++)

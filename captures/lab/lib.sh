@@ -277,10 +277,13 @@ lab_expect()
 	    elif type == "array" then (.[] | msgs)
 	    else empty end;
 	def pick(k): if type == "object" then .[k] else null end;
+	# a principal with no name components (Samba hides names under
+	# FAST) is written "-" too, so every line keeps five fields
 	def names: if . == null then "-"
 	    else ([.. | objects | to_entries[]
 	        | select(.key | test("^kerberos\\.[CS]NameString$"))
-	        | .value] | flatten | join("/")) end;
+	        | .value] | flatten | join("/"))
+	        | if . == "" then "-" else . end end;
 	.[] | ._source.layers.frame["frame.number"] as $f
 	| ._source.layers | msgs
 	| (pick("kerberos.msg_type") // "-") as $t
