@@ -10,6 +10,7 @@
 import glob
 import json
 import os
+import re
 import subprocess
 
 top_srcdir = os.environ.get("top_srcdir") or os.path.dirname(
@@ -47,8 +48,23 @@ def seen(pcap):
     return rows
 
 
+def classes(path):
+    """The '# classes:' line: rule IDs (or 'none'), or None if absent."""
+    for line in open(path):
+        if line.startswith("# classes:"):
+            return line[len("# classes:"):].split()
+    return None
+
+
 n = 0
 for exp in sorted(glob.glob(os.path.join(top_srcdir, "captures", "*.expect"))):
+    cl = classes(exp)
+    n += 1
+    ok = cl is not None and len(cl) > 0 and (
+        cl == ["none"] or all(re.match(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", c)
+                              for c in cl))
+    print("%s %d - %s: fault classes %s" % ("ok" if ok else "not ok", n,
+          os.path.basename(exp), " ".join(cl or ["(missing)"])))
     pcap = exp[:-len(".expect")] + ".pcap"
     name = os.path.basename(pcap)
     n += 1

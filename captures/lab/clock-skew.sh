@@ -25,6 +25,8 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=mitfaults.lib
 . "$(dirname "$0")/mitfaults.lib"
+# the findings (issue 7 rule IDs) this scenario must produce
+LAB_CLASSES="CLOCK-SKEW"
 
 NAME=clock-skew
 REALM=LAB.EXAMPLE

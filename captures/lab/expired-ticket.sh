@@ -28,6 +28,8 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=mitfaults.lib
 . "$(dirname "$0")/mitfaults.lib"
+# the findings (issue 7 rule IDs) this scenario must produce
+LAB_CLASSES="TKT-EXPIRED"
 
 NAME=expired-ticket
 REALM=LAB.EXAMPLE

@@ -345,6 +345,7 @@ size=$(stat -c %s "$PCAP")
 
 {
 	echo "# fault: service keytab key mismatch (steps 2-4; step 1 healthy)"
+	echo "# classes: KRB-AP-MODIFIED"
 	cat <<EOF
 # Wireshark does not dissect the GSS sample protocol on port $PORT:
 # only the KDC exchanges are listed. The Kerberos messages in the GSS

@@ -297,6 +297,7 @@ size=$(stat -c %s "$PCAP")
 
 {
 	echo "# fault: service keytab key mismatch (port 8080; port 80 healthy)"
+	echo "# classes: KRB-AP-MODIFIED"
 	# every layer: the AP-REQ/AP-REP/KRB-ERROR sit inside HTTP headers
 	lab_expect "$PCAP" ""
 } >"$T/$NAME.expect"

@@ -285,6 +285,7 @@ size=$(stat -c %s "$PCAP")
 
 {
 	echo "# fault: none (mixed healthy and error exchanges)"
+	echo "# classes: ACCOUNT-PREAUTH-FAILED ACCOUNT-UNKNOWN SPN-UNKNOWN"
 	lab_expect "$PCAP"
 } >"$T/$NAME.expect"
 [ "$(grep -vc '^#' "$T/$NAME.expect")" -ge 25 ] ||

@@ -95,6 +95,7 @@ lab_need "$PCAP" "TGS-REP HTTP/app" 'kerberos.msg_type == 13' 1
 
 {
 	echo "# fault: duplicate SPN ($SPN on websvc1 and websvc2)"
+	echo "# classes: SPN-UNKNOWN"
 	samba_expect "$PCAP"
 } >"$T/$NAME.expect"
 samba_publish "$NAME" "$PCAP" "$T/$NAME.expect" "$T/$NAME.keytab"

@@ -70,6 +70,7 @@ lab_log "check: keytab decrypts tickets in $n frames"
 
 {
 	echo "# fault: none (healthy Kerberos SMB2 session setup)"
+	echo "# classes: none"
 	samba_expect "$PCAP"
 } >"$T/$NAME.expect"
 samba_publish "$NAME" "$PCAP" "$T/$NAME.expect" "$T/$NAME.keytab"

@@ -95,6 +95,7 @@ lab_log "check: keytab decrypts the S4U2Self tickets (forwardable 2x, not 1x)"
 	echo "# fault: constrained delegation: S4U2Proxy allowed to" \
 	    "cifs/dc, refused for host/dc (not in msDS-AllowedToDelegateTo)" \
 	    "and for a sensitive user"
+	echo "# classes: DELEG-S4U-DENIED"
 	samba_expect "$PCAP"
 } >"$T/$NAME.expect"
 samba_publish "$NAME" "$PCAP" "$T/$NAME.expect" "$T/$NAME.keytab"

@@ -85,6 +85,7 @@ n=$(lab_count "$PCAP" kerberos.encTicketPart_element \
 {
 	echo "# fault: SPN missing (cifs/files.lab.example on no account):" \
 	    "KDC_ERR_S_PRINCIPAL_UNKNOWN, smbclient falls back to NTLM"
+	echo "# classes: SPN-UNKNOWN NTLM-FALLBACK"
 	samba_expect "$PCAP"
 } >"$T/$NAME.expect"
 samba_publish "$NAME" "$PCAP" "$T/$NAME.expect" "$T/$NAME.keytab"

@@ -22,6 +22,8 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=tdslab.lib
 . "$(dirname "$0")/tdslab.lib"
+# the findings (issue 7 rule IDs) this scenario must produce
+LAB_CLASSES="none"
 
 NAME=tds-healthy
 
