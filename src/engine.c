@@ -183,15 +183,15 @@ engine_emit_auth(struct dis_ctx *ctx, const char *carrier,
 }
 
 /*
- * A client that asks the same question again and gets the same answer
- * says nothing new: a message whose bytes, all but the ID, match one
+ * The same DNS message twice: a retransmission, or a packet captured on
+ * two interfaces (-i any). A message whose bytes, ID included, match one
  * between the same two addresses less than DNS_REPEAT_SECS of capture
  * time before is counted (dns_repeats), not decoded or reported again.
- * Remembered in a direct-mapped table of hashes: a collision only
- * reports a repeat.
+ * A lookup made again (a new ID) is reported. Remembered in a
+ * direct-mapped table of hashes: a collision only reports a repeat.
  */
 #define DNS_SEEN_SLOTS	8192
-#define DNS_REPEAT_SECS	60
+#define DNS_REPEAT_SECS	2
 
 struct dns_seen {
 	uint64_t	 key;
@@ -206,15 +206,13 @@ engine_dns_repeat(struct dis_ctx *ctx, const uint8_t *msg, size_t len)
 	uint64_t h;
 	size_t alen;
 
-	if (len <= 2)
-		return 0;
 	if (eng->dns_seen == NULL)
 		eng->dns_seen = xcalloc(DNS_SEEN_SLOTS,
 		    sizeof(*eng->dns_seen));
 	alen = ctx->family == AF_INET6 ? 16 : 4;
 	h = hash64(ctx->src, alen, (uint64_t)ctx->family);
 	h = hash64(ctx->dst, alen, h);
-	h = hash64(msg + 2, len - 2, h);	/* all but the ID */
+	h = hash64(msg, len, h);
 	slot = &eng->dns_seen[h & (DNS_SEEN_SLOTS - 1)];
 	if (slot->key == h && (int64_t)eng->now.tv_sec - slot->sec <
 	    DNS_REPEAT_SECS) {

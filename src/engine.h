@@ -82,8 +82,9 @@ struct stats {
 						 * expected but none found */
 	uint64_t	 carrier_errors;	/* carrier framing given up */
 	uint64_t	 tls_skipped;		/* TLS records passed over */
-	uint64_t	 dns_repeats;		/* identical DNS messages not
-						 * reported again */
+	uint64_t	 dns_repeats;		/* DNS messages seen twice
+						 * (retransmitted, or on two
+						 * interfaces) */
 };
 
 struct engine;

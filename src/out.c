@@ -1782,7 +1782,7 @@ report_carriers(struct out *out, const struct stats *st)
 	}
 	if (out->dns_queries + out->dns_responses > 0)
 		fprintf(fp, "\nDNS: %" PRIu64 " queries, %" PRIu64
-		    " responses (%" PRIu64 " identical repeats not counted)\n",
+		    " responses (%" PRIu64 " seen twice, counted once)\n",
 		    out->dns_queries, out->dns_responses, st->dns_repeats);
 }
 

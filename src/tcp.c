@@ -693,7 +693,11 @@ tcp_input(struct engine *eng, struct flow *f, int side,
 	if (th->claimed == 0 && (th->flags & TH_FIN) == 0)
 		return;
 	if ((d->flags & TD_STARTED) == 0 && wants(f, side)) {
-		if ((d->flags & TD_RESTART) == 0)
+		/*
+		 * A connection a content probe claimed starts where the
+		 * protocol showed itself: that is not a capture started late.
+		 */
+		if ((d->flags & TD_RESTART) == 0 && !f->unhinted)
 			eng->st.tcp_midstream++;
 		d->next_seq = seq;
 		d->flags |= TD_STARTED | TD_RESYNC;

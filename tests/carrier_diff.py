@@ -85,10 +85,16 @@ def krb_fields(k, el):
     return (mt, sname or "", realm or "")
 
 
-def tshark_messages(path):
-    """{frame: [krb tuples]}, {frame: [ntlm tuples]} outside port 88."""
+def tshark_messages(path, decode_as=()):
+    """{frame: [krb tuples]}, {frame: [ntlm tuples]} outside port 88.
+    decode_as: extra tshark -d arguments (protocols on ports tshark does
+    not try them on, found by krbscope's content probes)."""
+    extra = []
+    for d in decode_as:
+        extra += ["-d", d]
     out = subprocess.run(
-        ["tshark", "-n", "-r", path, "-T", "json", "--no-duplicate-keys",
+        ["tshark", "-n", "-r", path] + extra +
+        ["-T", "json", "--no-duplicate-keys",
          "-Y", "((kerberos || kerberos.msg_type) && "
          "!(tcp.port==88 || udp.port==88)) || "
          "ntlmssp"],
@@ -182,6 +188,13 @@ def krbscope_messages(krbscope, path):
             r = json.loads(line)
         except ValueError:
             continue
+        # TDS on a port other than 1433 (a named instance): tshark needs
+        # to be told (-d), as a Wireshark user would with Decode As
+        if r.get("carrier") == "tds" and r.get("type") in ("auth", "krb"):
+            port = r["dport"] if r.get("sport", 0) > r.get("dport", 0) \
+                else r["sport"]
+            if port != 1433:
+                TDS_PORTS.add(port)
         if r.get("type") == "krb" and r.get("carrier") == "gss":
             # tshark has no dissector for a custom application's token
             # stream: nothing to compare with (see tests/expect.py)
@@ -226,6 +239,7 @@ TSHARK_BLIND = {
 
 
 GSS_FRAMES = set()
+TDS_PORTS = set()
 # Frames where the server's TDS SSPI token (0xED) carries a Kerberos
 # message: tshark 4.0 marks that token malformed and does not decode it
 # (FreeTDS, MS-TDS 2.2.7.22 and tests/expect.py agree with krbscope).
@@ -284,8 +298,10 @@ def main():
         name = os.path.basename(f)
         GSS_FRAMES.clear()
         TDS_SERVER_FRAMES.clear()
-        tk, tn = tshark_messages(f)
+        TDS_PORTS.clear()
         kk, kn, rc = krbscope_messages(krbscope, f)
+        tk, tn = tshark_messages(
+            f, ["tcp.port==%d,tds" % p for p in sorted(TDS_PORTS)])
         nk, dk = compare(name, tk, kk, "kerberos")
         nn, dn = compare(name, tn, kn, "ntlm")
         tot_k += nk
