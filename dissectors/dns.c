@@ -301,7 +301,7 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 static int
 dns_datagram(struct dis_ctx *ctx, const uint8_t *p, size_t len)
 {
-	if (len < DNS_HDR_LEN || engine_dns_repeat(ctx, p, len))
+	if (len < DNS_HDR_LEN)
 		return 0;
 	decode(p, len, &dns_rec_buf);
 	engine_emit_dns(ctx, "dns", &dns_rec_buf);

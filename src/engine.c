@@ -7,8 +7,6 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +61,6 @@ engine_fini(struct engine *eng)
 	eng->flows = NULL;
 	defrag_free(eng->defrag);
 	eng->defrag = NULL;
-	free(eng->dns_seen);
-	eng->dns_seen = NULL;
 }
 
 void
@@ -180,48 +176,6 @@ engine_emit_auth(struct dis_ctx *ctx, const char *carrier,
 	msg_ctx_fill(&mc, ctx, carrier);
 	mc.spnego = NULL;
 	eng->ops.auth(eng->ops.arg, &mc, a);
-}
-
-/*
- * The same DNS message twice: a retransmission, or a packet captured on
- * two interfaces (-i any). A message whose bytes, ID included, match one
- * between the same two addresses less than DNS_REPEAT_SECS of capture
- * time before is counted (dns_repeats), not decoded or reported again.
- * A lookup made again (a new ID) is reported. Remembered in a
- * direct-mapped table of hashes: a collision only reports a repeat.
- */
-#define DNS_SEEN_SLOTS	8192
-#define DNS_REPEAT_SECS	2
-
-struct dns_seen {
-	uint64_t	 key;
-	int64_t		 sec;
-};
-
-int
-engine_dns_repeat(struct dis_ctx *ctx, const uint8_t *msg, size_t len)
-{
-	struct engine *eng = ctx->eng;
-	struct dns_seen *slot;
-	uint64_t h;
-	size_t alen;
-
-	if (eng->dns_seen == NULL)
-		eng->dns_seen = xcalloc(DNS_SEEN_SLOTS,
-		    sizeof(*eng->dns_seen));
-	alen = ctx->family == AF_INET6 ? 16 : 4;
-	h = hash64(ctx->src, alen, (uint64_t)ctx->family);
-	h = hash64(ctx->dst, alen, h);
-	h = hash64(msg, len, h);
-	slot = &eng->dns_seen[h & (DNS_SEEN_SLOTS - 1)];
-	if (slot->key == h && (int64_t)eng->now.tv_sec - slot->sec <
-	    DNS_REPEAT_SECS) {
-		eng->st.dns_repeats++;
-		return 1;
-	}
-	slot->key = h;
-	slot->sec = (int64_t)eng->now.tv_sec;
-	return 0;
 }
 
 void

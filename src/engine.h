@@ -82,13 +82,9 @@ struct stats {
 						 * expected but none found */
 	uint64_t	 carrier_errors;	/* carrier framing given up */
 	uint64_t	 tls_skipped;		/* TLS records passed over */
-	uint64_t	 dns_repeats;		/* DNS messages seen twice
-						 * (retransmitted, or on two
-						 * interfaces) */
 };
 
 struct engine;
-struct dns_seen;
 
 /* Output hook: called for every Kerberos message found. */
 typedef void	(*krb_sink_fn)(void *arg, const struct msg_ctx *,
@@ -123,7 +119,6 @@ struct engine {
 	int		 want_tree;	/* -vv: field trees from libtasn1 */
 	struct defrag	*defrag;	/* owned */
 	struct flowtab	*flows;		/* owned */
-	struct dns_seen	*dns_seen;	/* owned, made on first use */
 };
 
 void	 engine_init(struct engine *, const struct engine_ops *);
@@ -174,7 +169,5 @@ void	 engine_emit_auth(struct dis_ctx *, const char *carrier,
 	    const struct auth_rec *);
 void	 engine_emit_dns(struct dis_ctx *, const char *carrier,
 	    const struct dns_rec *);
-/* 1: this DNS message repeats one just reported (counted): skip it. */
-int	 engine_dns_repeat(struct dis_ctx *, const uint8_t *, size_t);
 
 #endif /* KS_ENGINE_H */

@@ -115,11 +115,14 @@ struct out {
 static void	jb_raw(struct jbuf *, const char *, size_t);
 static char	*jb_reserve(struct jbuf *, size_t);
 static void	jb_str(struct jbuf *, const char *);
+/* inlined: the keys are literals, so their lengths are known at compile
+ * time (these run a dozen times per record) */
+#define JB_INLINE	static inline __attribute__((always_inline))
 static void	jb_printf(struct jbuf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
-static void	jb_key(struct jbuf *, const char *);
-static void	jb_kstr(struct jbuf *, const char *, const char *);
-static void	jb_kint(struct jbuf *, const char *, long long);
+JB_INLINE void	jb_key(struct jbuf *, const char *);
+JB_INLINE void	jb_kstr(struct jbuf *, const char *, const char *);
+JB_INLINE void	jb_kint(struct jbuf *, const char *, long long);
 static void	jb_ktime(struct jbuf *, const char *, int64_t);
 static void	jb_flags(struct jbuf *, const char *, uint32_t,
 		    const char *(*)(unsigned), int);
@@ -128,6 +131,8 @@ static void	jb_ticket_obj(struct jbuf *, const struct krb_ticket *);
 static void	jb_padata(struct jbuf *, const struct krb_msg *,
 		    const struct krb_padata *);
 static void	jb_e_data(struct jbuf *, const struct krb_msg *);
+static int	needs_escape(const char *, size_t);
+static const char *addr_str(int, const uint8_t *);
 static void	json_head(struct jbuf *, const char *,
 		    const struct msg_ctx *);
 static void	json_end(struct out *);
@@ -168,7 +173,7 @@ static void	report_ntlm(struct out *, const struct msg_ctx *,
 		    const struct ntlm_msg *);
 static void	report_auth(struct out *, const struct msg_ctx *,
 		    const struct auth_rec *);
-static void	report_carriers(struct out *, const struct stats *);
+static void	report_carriers(struct out *);
 static void	json_stats(struct out *, const struct engine *,
 		    const struct run_info *);
 static void	text_report(struct out *, const struct engine *,
@@ -287,6 +292,30 @@ jb_reserve(struct jbuf *jb, size_t n)
 	return jb->p + jb->len;
 }
 
+/* Any byte JSON wants escaped ('"', '\\', control bytes) in s[0..n)? */
+static inline int
+needs_escape(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t w, t;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		/* bytes < 0x20, == '"', == '\\' (a zero byte after xor) */
+		t = ((w - ones * 0x20) & ~w) |
+		    (((w ^ (ones * '"')) - ones) & ~(w ^ (ones * '"'))) |
+		    (((w ^ (ones * '\\')) - ones) & ~(w ^ (ones * '\\')));
+		if (t & highs)
+			return 1;
+	}
+	for (; i < n; i++)
+		if (json_special[(unsigned char)s[i]])
+			return 1;
+	return 0;
+}
+
 /*
  * A JSON string. Ours are printable already (escapes written \xNN) or
  * UTF-8 from UTF-16 text: only '"', '\\' and control bytes need work.
@@ -302,6 +331,13 @@ jb_str(struct jbuf *jb, const char *s)
 	n = strlen(s);
 	o = jb_reserve(jb, 6 * n + 2);
 	*o++ = '"';
+	/* the common case: nothing to escape, one copy */
+	if (!needs_escape(s, n)) {
+		memcpy(o, s, n);
+		o[n] = '"';
+		jb->len = (size_t)(o + n + 1 - jb->p);
+		return;
+	}
 	for (; (c = (unsigned char)*s) != '\0'; s++) {
 		if (!json_special[c]) {
 			*o++ = (char)c;
@@ -337,7 +373,7 @@ jb_printf(struct jbuf *jb, const char *fmt, ...)
 }
 
 /* Keys are our own literals: plain ASCII, nothing to escape. */
-static void
+JB_INLINE void
 jb_key(struct jbuf *jb, const char *k)
 {
 	size_t n;
@@ -355,14 +391,14 @@ jb_key(struct jbuf *jb, const char *k)
 	jb->len = (size_t)(o - jb->p);
 }
 
-static void
+JB_INLINE void
 jb_kstr(struct jbuf *jb, const char *k, const char *v)
 {
 	jb_key(jb, k);
 	jb_str(jb, v);
 }
 
-static void
+JB_INLINE void
 jb_kint(struct jbuf *jb, const char *k, long long v)
 {
 	jb_key(jb, k);
@@ -710,6 +746,36 @@ json_flush(struct out *out)
 	out->jb.len = 0;
 }
 
+/*
+ * An address as text, from a small cache: a capture's records mostly
+ * name the same few hosts, and IPv6 text is not free.
+ */
+#define ADDR_CACHE	4
+
+static const char *
+addr_str(int family, const uint8_t *addr)
+{
+	static struct {
+		int	 family;
+		uint8_t	 addr[16];
+		char	 text[64];
+	} cache[ADDR_CACHE];
+	static unsigned next;
+	size_t alen;
+	unsigned i;
+
+	alen = family == AF_INET6 ? 16 : 4;
+	for (i = 0; i < ADDR_CACHE; i++)
+		if (cache[i].family == family &&
+		    memcmp(cache[i].addr, addr, alen) == 0)
+			return cache[i].text;
+	i = next++ % ADDR_CACHE;
+	cache[i].family = family;
+	memcpy(cache[i].addr, addr, alen);
+	fmt_addr(cache[i].text, sizeof(cache[i].text), family, addr);
+	return cache[i].text;
+}
+
 /* The keys every record starts with. */
 static void
 json_head(struct jbuf *jb, const char *type, const struct msg_ctx *mc)
@@ -721,11 +787,9 @@ json_head(struct jbuf *jb, const char *type, const struct msg_ctx *mc)
 	jb_kint(jb, "frame", (long long)mc->frame);
 	fmt_time_iso(buf, sizeof(buf), mc->ts.tv_sec, mc->ts.tv_usec);
 	jb_kstr(jb, "ts", buf);
-	fmt_addr(buf, sizeof(buf), mc->family, mc->src);
-	jb_kstr(jb, "src", buf);
+	jb_kstr(jb, "src", addr_str(mc->family, mc->src));
 	jb_kint(jb, "sport", mc->sport);
-	fmt_addr(buf, sizeof(buf), mc->family, mc->dst);
-	jb_kstr(jb, "dst", buf);
+	jb_kstr(jb, "dst", addr_str(mc->family, mc->dst));
 	jb_kint(jb, "dport", mc->dport);
 	jb_kstr(jb, "transport", mc->transport == TRANSPORT_TCP ? "tcp" :
 	    "udp");
@@ -1724,7 +1788,7 @@ out_dns(void *arg, const struct msg_ctx *mc, const struct dns_rec *d)
 
 /* The report's carrier sections: who talked how, what failed. */
 static void
-report_carriers(struct out *out, const struct stats *st)
+report_carriers(struct out *out)
 {
 	FILE *fp = out->o.fp;
 	const struct carrier_row *c;
@@ -1782,8 +1846,7 @@ report_carriers(struct out *out, const struct stats *st)
 	}
 	if (out->dns_queries + out->dns_responses > 0)
 		fprintf(fp, "\nDNS: %" PRIu64 " queries, %" PRIu64
-		    " responses (%" PRIu64 " seen twice, counted once)\n",
-		    out->dns_queries, out->dns_responses, st->dns_repeats);
+		    " responses\n", out->dns_queries, out->dns_responses);
 }
 
 /* ---- the end ---------------------------------------------------------- */
@@ -1834,7 +1897,6 @@ static const struct stat_row {
 	{ "carriers", "unknown_tokens", offsetof(struct stats, sec_unknown) },
 	{ "carriers", "errors", offsetof(struct stats, carrier_errors) },
 	{ "carriers", "tls_skipped", offsetof(struct stats, tls_skipped) },
-	{ "carriers", "dns_repeats", offsetof(struct stats, dns_repeats) },
 };
 
 static void
@@ -2010,7 +2072,7 @@ text_report(struct out *out, const struct engine *eng,
 			    out->errs_other);
 	}
 
-	report_carriers(out, st);
+	report_carriers(out);
 
 	fprintf(fp, "\nTraffic\n");
 	fprintf(fp, "  IP: %" PRIu64 " IPv4, %" PRIu64 " IPv6, %" PRIu64
