@@ -301,8 +301,19 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 static int
 dns_datagram(struct dis_ctx *ctx, const uint8_t *p, size_t len)
 {
+	struct cur c;
+
 	if (len < DNS_HDR_LEN)
 		return 0;
+	/* nobody reads the records (the text report): count, do not decode */
+	if (ctx->eng->ops.dns == NULL) {
+		cur_init(&c, p, len);
+		cur_skip(&c, 2);	/* ID */
+		ctx->eng->st.dns_msgs++;
+		if (cur_get_u8(&c) & 0x80)	/* QR (RFC 1035 4.1.1) */
+			ctx->eng->st.dns_responses++;
+		return 0;
+	}
 	decode(p, len, &dns_rec_buf);
 	engine_emit_dns(ctx, "dns", &dns_rec_buf);
 	return 0;

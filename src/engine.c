@@ -186,6 +186,8 @@ engine_emit_dns(struct dis_ctx *ctx, const char *carrier,
 	struct msg_ctx mc;
 
 	eng->st.dns_msgs++;
+	if (d->response)
+		eng->st.dns_responses++;
 	if (eng->ops.dns == NULL)
 		return;
 	msg_ctx_fill(&mc, ctx, carrier);

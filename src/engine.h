@@ -78,6 +78,7 @@ struct stats {
 	uint64_t	 dis_resyncs, dis_oversize;
 	/* security layers and carriers (krbscope 3) */
 	uint64_t	 ntlm_msgs, spnego_tokens, auth_events, dns_msgs;
+	uint64_t	 dns_responses;		/* of dns_msgs */
 	uint64_t	 sec_unknown;		/* blobs where a token was
 						 * expected but none found */
 	uint64_t	 carrier_errors;	/* carrier framing given up */

@@ -278,7 +278,8 @@ main(int argc, char **argv)
 	ops.ntlm = out_ntlm;
 	ops.spnego = out_spnego;
 	ops.auth = out_auth;
-	ops.dns = out_dns;
+	/* the report only counts DNS messages: no need to decode them */
+	ops.dns = oo.mode != OUT_REPORT || verbose > 0 ? out_dns : NULL;
 	ops.arg = out;
 	engine_init(&eng, &ops);
 	eng.want_tree = verbose > 1 && oo.mode != OUT_JSON;

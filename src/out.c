@@ -109,7 +109,6 @@ struct out {
 	struct fail_row	 fail[MAX_FAIL_ROWS];
 	int		 n_fail;
 	uint64_t	 fail_other;
-	uint64_t	 dns_queries, dns_responses;
 };
 
 static void	jb_raw(struct jbuf *, const char *, size_t);
@@ -173,7 +172,7 @@ static void	report_ntlm(struct out *, const struct msg_ctx *,
 		    const struct ntlm_msg *);
 static void	report_auth(struct out *, const struct msg_ctx *,
 		    const struct auth_rec *);
-static void	report_carriers(struct out *);
+static void	report_carriers(struct out *, const struct stats *);
 static void	json_stats(struct out *, const struct engine *,
 		    const struct run_info *);
 static void	text_report(struct out *, const struct engine *,
@@ -1778,17 +1777,13 @@ out_dns(void *arg, const struct msg_ctx *mc, const struct dns_rec *d)
 	default:
 		if (out->o.verbose > 0)
 			line_dns(out, mc, d);
-		if (d->response)
-			out->dns_responses++;
-		else
-			out->dns_queries++;
 		break;
 	}
 }
 
 /* The report's carrier sections: who talked how, what failed. */
 static void
-report_carriers(struct out *out)
+report_carriers(struct out *out, const struct stats *st)
 {
 	FILE *fp = out->o.fp;
 	const struct carrier_row *c;
@@ -1844,9 +1839,10 @@ report_carriers(struct out *out)
 		if (out->fail_other > 0)
 			fprintf(fp, "  (%" PRIu64 " more)\n", out->fail_other);
 	}
-	if (out->dns_queries + out->dns_responses > 0)
+	if (st->dns_msgs > 0)
 		fprintf(fp, "\nDNS: %" PRIu64 " queries, %" PRIu64
-		    " responses\n", out->dns_queries, out->dns_responses);
+		    " responses\n", st->dns_msgs - st->dns_responses,
+		    st->dns_responses);
 }
 
 /* ---- the end ---------------------------------------------------------- */
@@ -1894,6 +1890,7 @@ static const struct stat_row {
 	{ "carriers", "spnego", offsetof(struct stats, spnego_tokens) },
 	{ "carriers", "auth_events", offsetof(struct stats, auth_events) },
 	{ "carriers", "dns", offsetof(struct stats, dns_msgs) },
+	{ "carriers", "dns_responses", offsetof(struct stats, dns_responses) },
 	{ "carriers", "unknown_tokens", offsetof(struct stats, sec_unknown) },
 	{ "carriers", "errors", offsetof(struct stats, carrier_errors) },
 	{ "carriers", "tls_skipped", offsetof(struct stats, tls_skipped) },
@@ -2072,7 +2069,7 @@ text_report(struct out *out, const struct engine *eng,
 			    out->errs_other);
 	}
 
-	report_carriers(out);
+	report_carriers(out, st);
 
 	fprintf(fp, "\nTraffic\n");
 	fprintf(fp, "  IP: %" PRIu64 " IPv4, %" PRIu64 " IPv6, %" PRIu64

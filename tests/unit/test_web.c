@@ -1083,6 +1083,7 @@ test_dns(void)
 	struct conn k;
 	uint8_t tcp[256];
 	size_t n;
+	uint64_t resp0;
 
 	start(&t);
 	tn_udp4(&t, C, 53000, S, 53, dns_a_query, sizeof(dns_a_query));
@@ -1130,6 +1131,17 @@ test_dns(void)
 	is_int(seen.dns[7].status, KRB_TRUNCATED, "dns: truncated");
 	is_str(seen.dns[7].qname, "web01.corp.example",
 	    "dns: truncated keeps the question");
+
+	/* without a DNS sink (the text report) messages are only counted */
+	t.eng.ops.dns = NULL;
+	resp0 = t.eng.st.dns_responses;
+	tn_udp4(&t, C, 53000, S, 53, dns_a_query, sizeof(dns_a_query));
+	tn_udp4(&t, S, 53, C, 53000, dns_a_resp, sizeof(dns_a_resp));
+	is_int(seen.n_dns, 8, "dns no sink: nothing decoded for a sink");
+	is_int(t.eng.st.dns_msgs, 10, "dns no sink: counted");
+	is_int(t.eng.st.dns_responses - resp0, 1,
+	    "dns no sink: the response counted as one");
+	t.eng.ops.dns = dns_sink;
 
 	/* TCP: two length-prefixed messages split across segments */
 	n = 0;
