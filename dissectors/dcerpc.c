@@ -249,6 +249,7 @@ wants_body(int ptype)
 static void
 read_uuid(struct cur *c, int le, char *out, size_t outsz)
 {
+	struct cur nc;
 	const uint8_t *b;
 	uint32_t tl;
 	uint16_t tm, th;
@@ -261,10 +262,13 @@ read_uuid(struct cur *c, int le, char *out, size_t outsz)
 		out[0] = '\0';
 		return;
 	}
+	cur_init(&nc, b, 8);	/* clock_seq and node, as they are */
 	snprintf(out, outsz,
 	    "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	    (unsigned)tl, (unsigned)tm, (unsigned)th, b[0], b[1], b[2], b[3],
-	    b[4], b[5], b[6], b[7]);
+	    (unsigned)tl, (unsigned)tm, (unsigned)th, cur_peek_u8(&nc, 0),
+	    cur_peek_u8(&nc, 1), cur_peek_u8(&nc, 2), cur_peek_u8(&nc, 3),
+	    cur_peek_u8(&nc, 4), cur_peek_u8(&nc, 5), cur_peek_u8(&nc, 6),
+	    cur_peek_u8(&nc, 7));
 }
 
 /* "auth_type" (name or number) and "auth_level" of the sec_trailer. */
@@ -538,12 +542,13 @@ dcerpc_probe(const uint8_t *p, size_t len, int transport)
 
 	if (transport != TRANSPORT_TCP || len < RPC_HDR_LEN)
 		return 0;
-	if (p[0] != 5 || p[1] > 1 || (p[2] != PT_BIND &&
-	    p[2] != PT_ALTER_CONTEXT))
-		return 0;
-	if ((p[3] & PFC_FIRST_FRAG) == 0)
-		return 0;
 	cur_init(&c, p, len);
+	if (cur_peek_u8(&c, 0) != 5 || cur_peek_u8(&c, 1) > 1 ||
+	    (cur_peek_u8(&c, 2) != PT_BIND &&
+	    cur_peek_u8(&c, 2) != PT_ALTER_CONTEXT))
+		return 0;
+	if ((cur_peek_u8(&c, 3) & PFC_FIRST_FRAG) == 0)
+		return 0;
 	if (read_hdr(&c, &h) != 0 || !hdr_plausible(&h))
 		return 0;
 	/* header + max_xmit, max_recv, assoc_group, n_ctx + reserved */

@@ -152,13 +152,14 @@ prefix_len(const uint8_t *p, int f)
 static int
 detect(const uint8_t *p, size_t n, int *frame_out, size_t *skip_out)
 {
-	struct cur c;
+	struct cur c, all;
 	uint64_t total, want;
 	size_t skip;
 	uint32_t nl;
 	uint8_t fl;
 	int k, r, maybe, noops;
 
+	cur_init(&all, p, n);
 	skip = 0;
 	maybe = 0;
 	for (noops = 0; noops <= GSS_MAX_NOOPS; noops++) {
@@ -167,7 +168,7 @@ detect(const uint8_t *p, size_t n, int *frame_out, size_t *skip_out)
 				maybe = 1;
 				break;
 			}
-			if (!token_byte(p[skip + k]))
+			if (!token_byte(cur_peek_u8(&all, skip + k)))
 				continue;
 			r = der_total(p + skip + k, n - skip - k, &total);
 			if (r == 0)
@@ -176,7 +177,8 @@ detect(const uint8_t *p, size_t n, int *frame_out, size_t *skip_out)
 				continue;
 			if (k > 0) {
 				want = prefix_len(p + skip, k);
-				if (k == GF_MIT && (p[skip] & MIT_CONTEXT) == 0)
+				if (k == GF_MIT && (cur_peek_u8(&all, skip) &
+				    MIT_CONTEXT) == 0)
 					continue;
 				if (want != total)
 					continue;
@@ -240,6 +242,7 @@ gss_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 {
 	struct gss_state *st = state;
 	struct gss_dir *d, *o;
+	struct cur c;
 	const uint8_t *tok;
 	uint64_t rec, total;
 	size_t off, pre, skip, avail, peek, k, need;
@@ -247,6 +250,7 @@ gss_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 
 	*used_out = 0;
 	*need_out = 0;
+	cur_init(&c, p, len);
 	d = &st->dir[ctx->dir != 0];
 	o = &st->dir[ctx->dir == 0];
 	off = 0;
@@ -289,7 +293,7 @@ gss_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 		/* GM_REC: a prefix, then the record */
 		give = 0;
 		if (d->frame == GF_DER) {
-			if (!token_byte(p[off])) {
+			if (!token_byte(cur_peek_u8(&c, off))) {
 				/* application data without framing */
 				d->mode = GM_DEAD;
 				continue;
@@ -332,7 +336,8 @@ gss_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 				d->mode = GM_DEAD;
 				continue;
 			}
-			if (d->frame == GF_MIT && (p[off] & MIT_CONTEXT) == 0) {
+			if (d->frame == GF_MIT &&
+			    (cur_peek_u8(&c, off) & MIT_CONTEXT) == 0) {
 				off += pre;
 				d->mode = GM_SKIP;
 				d->left = rec;

@@ -96,6 +96,7 @@ static const char *const http_methods[] = {
 	"REPORT ", "SEARCH ", NULL
 };
 
+static int	find_byte(const struct cur *, size_t, uint8_t, size_t *);
 static int	start_line(const uint8_t *, size_t);
 static int	line_is(const uint8_t *, size_t, const char *);
 static int	is_auth_header(const uint8_t *, size_t);
@@ -150,19 +151,41 @@ const struct dissector dis_http = {
 };
 
 /*
+ * Where is the first byte b at or after from in what is left of c? 1
+ * with *off_out (counted from the cursor), 0 when there is none.
+ */
+static int
+find_byte(const struct cur *c, size_t from, uint8_t b, size_t *off_out)
+{
+	const uint8_t *hit;
+	size_t left;
+
+	left = cur_left(c);
+	if (from >= left)
+		return 0;
+	hit = memchr(c->p + from, b, left - from);
+	if (hit == NULL)
+		return 0;
+	*off_out = (size_t)(hit - c->p);
+	return 1;
+}
+
+/*
  * Does p start a request line (a known method and a space) or a status
  * line ("HTTP/1.")? 1 yes, 0 no, -1 too few bytes to tell.
  */
 static int
 start_line(const uint8_t *p, size_t n)
 {
+	struct cur c;
 	const char *m;
 	size_t k;
 	int i, maybe;
 
 	if (n == 0)
 		return -1;
-	switch (p[0]) {
+	cur_init(&c, p, n);
+	switch (cur_peek_u8(&c, 0)) {
 	case 'C': case 'D': case 'G': case 'H': case 'L': case 'M':
 	case 'O': case 'P': case 'R': case 'S': case 'T': case 'U':
 		break;
@@ -194,9 +217,12 @@ line_is(const uint8_t *p, size_t n, const char *name)
 static int
 is_auth_header(const uint8_t *p, size_t n)
 {
+	struct cur c;
+
 	if (n == 0)
 		return 0;
-	switch (p[0]) {
+	cur_init(&c, p, n);
+	switch (cur_peek_u8(&c, 0)) {
 	case 'A': case 'a':
 		return line_is(p, n, "authorization:");
 	case 'P': case 'p':
@@ -216,20 +242,22 @@ is_auth_header(const uint8_t *p, size_t n)
 static int
 http_probe(const uint8_t *p, size_t len, int transport)
 {
-	const uint8_t *nl, *end;
+	struct cur c;
+	const uint8_t *line;
+	size_t k;
 
 	if (transport != TRANSPORT_TCP || len < 16 || start_line(p, len) != 1)
 		return 0;
-	end = p + (len < HTTP_PROBE_MAX ? len : HTTP_PROBE_MAX);
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end;
-		if (nl == p || (nl == p + 1 && p[0] == '\r'))
+	cur_init(&c, p, len < HTTP_PROBE_MAX ? len : HTTP_PROBE_MAX);
+	while (cur_left(&c) > 0) {
+		if (!find_byte(&c, 0, '\n', &k))
+			k = cur_left(&c);
+		if (k == 0 || (k == 1 && cur_peek_u8(&c, 0) == '\r'))
 			return 0;	/* end of the header block */
-		if (is_auth_header(p, (size_t)(nl - p)))
+		line = cur_get_bytes(&c, k);
+		if (is_auth_header(line, k))
 			return 1;
-		p = nl + 1;
+		cur_skip(&c, 1);	/* the '\n'; at the end, stops */
 	}
 	return 0;
 }
@@ -254,25 +282,26 @@ hdr_limit(const struct engine *eng)
 static int
 find_end(struct http_dir *d, const uint8_t *p, size_t n, size_t *end_out)
 {
-	const uint8_t *nl;
-	size_t i;
+	struct cur c;
+	size_t i, nl;
 
+	cur_init(&c, p, n);
 	i = d->scan;
 	while (i < n) {
-		nl = memchr(p + i, '\n', n - i);
-		if (nl == NULL)
+		if (!find_byte(&c, i, '\n', &nl))
 			break;
-		i = (size_t)(nl - p) + 1;
-		if (i < n && p[i] == '\n') {
+		i = nl + 1;
+		if (i < n && cur_peek_u8(&c, i) == '\n') {
 			*end_out = i + 1;
 			return 1;
 		}
-		if (i + 1 < n && p[i] == '\r' && p[i + 1] == '\n') {
+		if (i + 1 < n && cur_peek_u8(&c, i) == '\r' &&
+		    cur_peek_u8(&c, i + 1) == '\n') {
 			*end_out = i + 2;
 			return 1;
 		}
 		if (i + 1 >= n) {
-			i = (size_t)(nl - p);	/* judge again with more */
+			i = nl;		/* judge again with more */
 			break;
 		}
 	}
@@ -284,15 +313,18 @@ static struct http_slice
 trim(const uint8_t *p, size_t n)
 {
 	struct http_slice s;
+	struct cur c;
+	uint8_t b;
 
-	while (n > 0 && (p[0] == ' ' || p[0] == '\t')) {
-		p++;
+	cur_init(&c, p, n);
+	while (cur_left(&c) > 0 && ((b = cur_peek_u8(&c, 0)) == ' ' ||
+	    b == '\t'))
+		cur_skip(&c, 1);
+	n = cur_left(&c);
+	while (n > 0 && ((b = cur_peek_u8(&c, n - 1)) == ' ' || b == '\t' ||
+	    b == '\r'))
 		n--;
-	}
-	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-	    p[n - 1] == '\r'))
-		n--;
-	s.p = p;
+	s.p = c.p;
 	s.n = n;
 	return s;
 }
@@ -347,8 +379,9 @@ parse_header(struct http_msg *m, const uint8_t *p, size_t n)
 {
 	const uint8_t *colon;
 	struct http_slice v;
+	struct cur c;
 	uint64_t x;
-	size_t i;
+	uint8_t b;
 
 	colon = memchr(p, ':', n);
 	if (colon == NULL)
@@ -356,13 +389,14 @@ parse_header(struct http_msg *m, const uint8_t *p, size_t n)
 	v = trim(colon + 1, n - (size_t)(colon - p) - 1);
 	if (line_is(p, n, "content-length:")) {
 		x = 0;
-		for (i = 0; i < v.n; i++) {
-			if (v.p[i] < '0' || v.p[i] > '9' ||
-			    x > UINT64_MAX / 20) {
+		cur_init(&c, v.p, v.n);
+		while (cur_left(&c) > 0) {
+			b = cur_get_u8(&c);
+			if (b < '0' || b > '9' || x > UINT64_MAX / 20) {
 				m->bad_clen = 1;
 				return;
 			}
-			x = x * 10 + (uint64_t)(v.p[i] - '0');
+			x = x * 10 + (uint64_t)(b - '0');
 		}
 		if (v.n == 0 || (m->has_clen && m->clen != x))
 			m->bad_clen = 1;
@@ -385,27 +419,32 @@ parse_header(struct http_msg *m, const uint8_t *p, size_t n)
 static int
 parse_block(struct http_msg *m, const uint8_t *p, size_t n)
 {
-	const uint8_t *nl;
+	struct cur c, l;
+	const uint8_t *line;
 	size_t k;
-	int first;
+	int first, nl;
 
 	memset(m, 0, sizeof(*m));
 	first = 1;
-	while (n > 0) {
-		nl = memchr(p, '\n', n);
-		k = nl != NULL ? (size_t)(nl - p) : n;
+	cur_init(&c, p, n);
+	while (cur_left(&c) > 0) {
+		nl = find_byte(&c, 0, '\n', &k);
+		if (!nl)
+			k = cur_left(&c);
+		line = cur_get_bytes(&c, k);
+		cur_init(&l, line, k);
 		if (first) {
-			if (parse_start(m, p, k > 0 && p[k - 1] == '\r' ?
-			    k - 1 : k) != 0)
+			if (parse_start(m, line, k > 0 &&
+			    cur_peek_u8(&l, k - 1) == '\r' ? k - 1 : k) != 0)
 				return -1;
 			first = 0;
-		} else if (k > 0 && p[0] != ' ' && p[0] != '\t') {
-			parse_header(m, p, k);
+		} else if (k > 0 && cur_peek_u8(&l, 0) != ' ' &&
+		    cur_peek_u8(&l, 0) != '\t') {
+			parse_header(m, line, k);
 		}
-		if (nl == NULL)
+		if (!nl)
 			break;
-		p += k + 1;
-		n -= k + 1;
+		cur_skip(&c, 1);	/* the '\n' */
 	}
 	return 0;
 }
@@ -418,16 +457,18 @@ parse_block(struct http_msg *m, const uint8_t *p, size_t n)
 static size_t
 b64_decode(const uint8_t *p, size_t n, uint8_t *out)
 {
+	struct cur c;
 	uint32_t acc;
-	size_t i, o, pad;
+	size_t o, pad;
 	int v, bits;
 
 	acc = 0;
 	bits = 0;
 	o = 0;
 	pad = 0;
-	for (i = 0; i < n; i++) {
-		v = p[i];
+	cur_init(&c, p, n);
+	while (cur_left(&c) > 0) {
+		v = cur_get_u8(&c);
 		if (v == '=') {
 			pad++;
 			continue;
@@ -565,24 +606,27 @@ challenges(struct dis_ctx *ctx, const struct http_slice *v, char *list,
 {
 	char scheme[HTTP_SCHEME_MAX];
 	struct http_slice item, rest;
+	struct cur cv, ci, cr;
 	size_t i, start, k;
 	int quoted, tokens;
 
 	tokens = 0;
 	quoted = 0;
 	start = 0;
+	cur_init(&cv, v->p, v->n);
 	for (i = 0; i <= v->n; i++) {
-		if (i < v->n && v->p[i] == '"')
+		if (i < v->n && cur_peek_u8(&cv, i) == '"')
 			quoted = !quoted;
-		if (i < v->n && (v->p[i] != ',' || quoted))
+		if (i < v->n && (cur_peek_u8(&cv, i) != ',' || quoted))
 			continue;
 		item = trim(v->p + start, i - start);
 		start = i + 1;
-		for (k = 0; k < item.n && item.p[k] != ' ' &&
-		    item.p[k] != '='; k++)
+		cur_init(&ci, item.p, item.n);
+		for (k = 0; k < item.n && cur_peek_u8(&ci, k) != ' ' &&
+		    cur_peek_u8(&ci, k) != '='; k++)
 			;
 		if (item.n == 0 || k == 0 || (k < item.n &&
-		    item.p[k] == '='))
+		    cur_peek_u8(&ci, k) == '='))
 			continue;	/* an auth-param, not a scheme */
 		scheme_of(scheme, sizeof(scheme), item.p, k);
 		if (list[0] != '\0')
@@ -591,8 +635,9 @@ challenges(struct dis_ctx *ctx, const struct http_slice *v, char *list,
 		if (k == item.n || !token_scheme(scheme))
 			continue;
 		rest = trim(item.p + k, item.n - k);
+		cur_init(&cr, rest.p, rest.n);
 		if (rest.n > 0 && memchr(rest.p, '=', rest.n) != NULL &&
-		    rest.p[rest.n - 1] != '=')
+		    cur_peek_u8(&cr, rest.n - 1) != '=')
 			continue;	/* auth-params after all */
 		if (rest.n > 0) {
 			if (hand_token(ctx, rest.p, rest.n) == 2)
@@ -759,17 +804,16 @@ resync_scan(struct http_dir *d, struct engine *eng, const uint8_t *p,
 static int
 chunk_line(struct http_dir *d, const uint8_t *p, size_t n, size_t *used_out)
 {
-	const uint8_t *nl;
+	struct cur c;
 	uint64_t size;
 	size_t k, i;
 	int v, digits;
 
-	nl = memchr(p, '\n', n < HTTP_LINE_MAX ? n : HTTP_LINE_MAX);
-	if (nl == NULL)
+	cur_init(&c, p, n < HTTP_LINE_MAX ? n : HTTP_LINE_MAX);
+	if (!find_byte(&c, 0, '\n', &k))
 		return n < HTTP_LINE_MAX ? 0 : -1;
-	k = (size_t)(nl - p);
 	*used_out = k + 1;
-	if (k > 0 && p[k - 1] == '\r')
+	if (k > 0 && cur_peek_u8(&c, k - 1) == '\r')
 		k--;
 	if (d->mode == HM_TRAILER) {
 		if (k == 0)
@@ -781,7 +825,7 @@ chunk_line(struct http_dir *d, const uint8_t *p, size_t n, size_t *used_out)
 	size = 0;
 	digits = 0;
 	for (i = 0; i < k; i++) {
-		v = p[i];
+		v = cur_peek_u8(&c, i);
 		if (v >= '0' && v <= '9')
 			v -= '0';
 		else if (v >= 'a' && v <= 'f')
@@ -794,8 +838,8 @@ chunk_line(struct http_dir *d, const uint8_t *p, size_t n, size_t *used_out)
 			return -1;
 		size = size << 4 | (uint64_t)v;
 	}
-	if (digits == 0 || (i < k && p[i] != ';' && p[i] != ' ' &&
-	    p[i] != '\t'))
+	if (digits == 0 || (i < k && cur_peek_u8(&c, i) != ';' &&
+	    cur_peek_u8(&c, i) != ' ' && cur_peek_u8(&c, i) != '\t'))
 		return -1;
 	if (size == 0) {
 		d->mode = HM_TRAILER;
@@ -814,11 +858,13 @@ http_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 	struct http_state *st = state;
 	struct http_dir *d;
 	struct http_msg m;
+	struct cur c;
 	size_t off, end, limit, k;
 	int r;
 
 	*used_out = 0;
 	*need_out = 0;
+	cur_init(&c, p, len);
 	d = &st->dir[ctx->dir != 0];
 	limit = hdr_limit(ctx->eng);
 	off = 0;
@@ -853,7 +899,8 @@ http_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 			break;
 		default:
 			/* blank lines between messages (RFC 9112 2.2) */
-			if (p[off] == '\r' || p[off] == '\n') {
+			if (cur_peek_u8(&c, off) == '\r' ||
+			    cur_peek_u8(&c, off) == '\n') {
 				off++;
 				d->scan = 0;
 				break;

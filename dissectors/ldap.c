@@ -225,7 +225,8 @@ msg_start(const uint8_t *p, size_t n, uint32_t *id_out, uint8_t *op_out,
 	uint8_t tag;
 	int r;
 
-	if (n > 0 && p[0] != 0x30)
+	cur_init(&c, p, n);
+	if (n > 0 && cur_peek_u8(&c, 0) != 0x30)
 		return -1;
 	if ((r = ber_hdr(p, n, &tag, &hlen, &clen)) <= 0)
 		return r;
@@ -250,11 +251,15 @@ msg_start(const uint8_t *p, size_t n, uint32_t *id_out, uint8_t *op_out,
 static int
 ldap_probe(const uint8_t *p, size_t len, int transport)
 {
+	struct cur c;
 	uint64_t total;
 	uint32_t id;
 	uint8_t op;
 
-	if (transport != TRANSPORT_TCP || len < 9 || p[0] != 0x30)
+	if (transport != TRANSPORT_TCP || len < 9)
+		return 0;
+	cur_init(&c, p, len);
+	if (cur_peek_u8(&c, 0) != 0x30)
 		return 0;
 	if (msg_start(p, len, &id, &op, &total) != 1)
 		return 0;
@@ -492,7 +497,7 @@ ldap_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 	uint64_t total;
 	uint32_t id, blen;
 	size_t off, k, need;
-	uint8_t op;
+	uint8_t op, b;
 	int r;
 
 	*used_out = 0;
@@ -538,13 +543,16 @@ ldap_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 			}
 			break;
 		default:
-			if (p[off] != 0x30) {
-				if (d->armed && p[off] == 0x00) {
+			cur_init(&c, p + off, len - off);
+			b = cur_peek_u8(&c, 0);
+			if (b != 0x30) {
+				if (d->armed && b == 0x00) {
 					d->mode = LM_SASL;
 					break;
 				}
-				if ((p[off] >= 0x14 && p[off] <= 0x17) &&
-				    (len - off < 2 || p[off + 1] == 0x03)) {
+				if ((b >= 0x14 && b <= 0x17) &&
+				    (cur_left(&c) < 2 ||
+				    cur_peek_u8(&c, 1) == 0x03)) {
 					/* TLS after StartTLS */
 					ctx->eng->st.tls_skipped++;
 					d->mode = LM_DONE;

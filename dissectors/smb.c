@@ -242,9 +242,16 @@ rec_limit(const struct engine *eng)
 static int
 rec_kind(const uint8_t *p, size_t len)
 {
-	if (len < 4 || p[1] != 'S' || p[2] != 'M' || p[3] != 'B')
+	struct cur c;
+	const uint8_t *sig;
+	uint8_t kind;
+
+	cur_init(&c, p, len);
+	kind = cur_get_u8(&c);
+	sig = cur_get_bytes(&c, 3);
+	if (sig == NULL || memcmp(sig, "SMB", 3) != 0)
 		return 0;
-	switch (p[0]) {
+	switch (kind) {
 	case 0xfe:
 		return REC_SMB2;
 	case 0xff:
@@ -264,13 +271,28 @@ rec_kind(const uint8_t *p, size_t len)
 static size_t
 rpc_len(const uint8_t *p, size_t len)
 {
-	if (len < 16 || p[0] != 5 || p[1] > 1 || p[2] < 11 || p[2] > 16)
+	struct cur c;
+	uint8_t ver, minor, type, drep[4];
+
+	if (len < 16)
 		return 0;
-	if ((p[4] & 0xee) != 0 || p[5] > 3 || p[6] != 0 || p[7] != 0)
+	cur_init(&c, p, len);
+	ver = cur_get_u8(&c);
+	minor = cur_get_u8(&c);
+	type = cur_get_u8(&c);
+	cur_skip(&c, 1);	/* pfc_flags */
+	drep[0] = cur_get_u8(&c);
+	drep[1] = cur_get_u8(&c);
+	drep[2] = cur_get_u8(&c);
+	drep[3] = cur_get_u8(&c);
+	if (ver != 5 || minor > 1 || type < 11 || type > 16)
 		return 0;
-	if (p[4] & 0x10)
-		return (size_t)p[8] | (size_t)p[9] << 8;
-	return (size_t)p[8] << 8 | (size_t)p[9];
+	if ((drep[0] & 0xee) != 0 || drep[1] > 3 || drep[2] != 0 ||
+	    drep[3] != 0)
+		return 0;
+	if (drep[0] & 0x10)
+		return cur_get_le16(&c);
+	return cur_get_be16(&c);
 }
 
 /*
@@ -310,8 +332,9 @@ smb_want(const uint8_t *p, size_t peek, size_t reclen)
 	case REC_SMB2:
 		break;
 	case REC_SMB1:
-		if (peek > 4 && (p[4] == SMB1_NEGOTIATE ||
-		    p[4] == SMB1_SESSION_SETUP))
+		cur_init(&c, p, peek);
+		if (peek > 4 && (cur_peek_u8(&c, 4) == SMB1_NEGOTIATE ||
+		    cur_peek_u8(&c, 4) == SMB1_SESSION_SETUP))
 			return reclen;
 		return peek;
 	default:
@@ -858,7 +881,9 @@ smb_record(struct smb_state *st, struct dis_ctx *ctx, const uint8_t *p,
     size_t len)
 {
 	struct auth_rec a;
+	struct cur c;
 
+	cur_init(&c, p, len);
 	switch (rec_kind(p, len)) {
 	case REC_SMB2:
 		smb2_record(st, ctx, p, len);
@@ -870,7 +895,8 @@ smb_record(struct smb_state *st, struct dis_ctx *ctx, const uint8_t *p,
 		if (!st->enc_seen) {
 			st->enc_seen = 1;
 			auth_init(&a, "encrypted", AUTH_NONE);
-			auth_add_str(&a, "transform", p[0] == 0xfd ?
+			auth_add_str(&a, "transform",
+			    cur_peek_u8(&c, 0) == 0xfd ?
 			    "encryption" : "compression");
 			engine_emit_auth(ctx, "smb2", &a);
 		}
@@ -884,13 +910,18 @@ smb_record(struct smb_state *st, struct dis_ctx *ctx, const uint8_t *p,
 static int
 smb_probe(const uint8_t *p, size_t len, int transport)
 {
+	struct cur c;
 	size_t reclen;
 
-	if (transport != TRANSPORT_TCP || len < 8 || p[0] != NB_SESSION_MSG)
+	if (transport != TRANSPORT_TCP || len < 8)
+		return 0;
+	cur_init(&c, p, len);
+	if (cur_get_u8(&c) != NB_SESSION_MSG)
 		return 0;
 	if (rec_kind(p + 4, len - 4) == 0)
 		return 0;
-	reclen = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+	reclen = cur_get_u8(&c);
+	reclen = reclen << 16 | cur_get_be16(&c);
 	return reclen >= SMB1_HDR_LEN;
 }
 
@@ -900,6 +931,7 @@ smb_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 {
 	struct smb_state *st = state;
 	struct smb_dir *d;
+	struct cur c;
 	const uint8_t *r;
 	size_t off, need, n, reclen, peek, want, limit;
 	uint8_t type;
@@ -922,8 +954,10 @@ smb_feed(void *state, struct dis_ctx *ctx, const uint8_t *p, size_t len,
 			break;
 		}
 		r = p + off;
-		type = r[0];
-		reclen = (size_t)r[1] << 16 | (size_t)r[2] << 8 | r[3];
+		cur_init(&c, r, len - off);
+		type = cur_get_u8(&c);
+		reclen = cur_get_u8(&c);
+		reclen = reclen << 16 | cur_get_be16(&c);
 		if (type != NB_SESSION_MSG) {
 			/* session request, responses, keepalive (139) */
 			if (!d->resync && type >= 0x81 && type <= 0x85 &&

@@ -209,9 +209,10 @@ plausible(const uint8_t *p, size_t n)
 	cur_init(&c, p, n);
 	type = cur_get_u8(&c);
 	if (is_tls_type(type)) {
-		if (n >= 2 && p[1] != 0x03)
+		/* the cursor is past the type: version major, minor */
+		if (n >= 2 && cur_peek_u8(&c, 0) != 0x03)
 			return 0;
-		if (n >= 3 && p[2] > 0x04)
+		if (n >= 3 && cur_peek_u8(&c, 1) > 0x04)
 			return 0;
 		if (n < 5)
 			return -1;
@@ -221,7 +222,7 @@ plausible(const uint8_t *p, size_t n)
 	}
 	if (!is_tds_type(type))
 		return 0;
-	if (n >= 2 && (p[1] & ~TDS_ST_MASK) != 0)
+	if (n >= 2 && (cur_peek_u8(&c, 0) & ~TDS_ST_MASK) != 0)
 		return 0;
 	if (n < TDS_HDR)
 		return -1;
@@ -795,6 +796,7 @@ message(struct tds_state *st, struct tds_dir *d, struct dis_ctx *ctx,
     const uint8_t *p, size_t n, size_t *used_out, size_t *need_out)
 {
 	struct cur c;
+	const uint8_t *src;
 	uint8_t *buf;
 	size_t pos, total, limit, o, q;
 	uint16_t plen, first_len;
@@ -844,9 +846,15 @@ message(struct tds_state *st, struct tds_dir *d, struct dis_ctx *ctx,
 		/* the payloads without their headers, in one piece */
 		buf = xmalloc(total > 0 ? total : 1);
 		for (o = 0, q = 0; q < pos; q += plen) {
-			plen = (uint16_t)(p[q + 2] << 8 | p[q + 3]);
-			memcpy(buf + o, p + q + TDS_HDR, plen - TDS_HDR);
-			o += plen - TDS_HDR;
+			cur_init(&c, p + q, n - q);
+			cur_skip(&c, 2);
+			plen = cur_get_be16(&c);
+			cur_skip(&c, TDS_HDR - 4);
+			src = cur_get_bytes(&c, (size_t)plen - TDS_HDR);
+			if (src == NULL)
+				break;	/* the walk above measured them */
+			memcpy(buf + o, src, (size_t)plen - TDS_HDR);
+			o += (size_t)plen - TDS_HDR;
 		}
 		decode_msg(st, ctx, type, buf, total);
 		free(buf);

@@ -336,7 +336,7 @@ dec_authenticate(struct cur *c, const uint8_t *msg, size_t len,
     struct ntlm_msg *m)
 {
 	struct ntlm_field f[6];	/* Lm, Nt, Domain, User, Workstation, Key */
-	struct cur blob;
+	struct cur blob, mic;
 	uint32_t min;
 	int unicode, i;
 
@@ -374,8 +374,10 @@ dec_authenticate(struct cur *c, const uint8_t *msg, size_t len,
 	if (m->has_flags &&
 	    min >= AUTH_FIELDS_END + VERSION_LEN + MIC_LEN &&
 	    len >= AUTH_FIELDS_END + VERSION_LEN + MIC_LEN) {
+		cur_init(&mic, msg, len);
+		cur_skip(&mic, AUTH_FIELDS_END + VERSION_LEN);
 		for (i = 0; i < MIC_LEN; i++)
-			if (msg[AUTH_FIELDS_END + VERSION_LEN + i] != 0)
+			if (cur_get_u8(&mic) != 0)
 				m->has_mic = 1;
 	}
 

@@ -73,21 +73,26 @@ static const uint8_t oid_spnego[] = { 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02 };
 static int
 der_hdr(const uint8_t *p, size_t len, size_t *hdr_out, size_t *len_out)
 {
+	struct cur c;
 	size_t n, i, v;
+	uint8_t id, b;
 
-	if (len < 2 || (p[0] & 0x1f) == 0x1f)
+	cur_init(&c, p, len);
+	id = cur_get_u8(&c);
+	b = cur_get_u8(&c);
+	if (c.err != 0 || (id & 0x1f) == 0x1f)
 		return -1;
-	if (p[1] < 0x80) {
+	if (b < 0x80) {
 		*hdr_out = 2;
-		*len_out = p[1];
+		*len_out = b;
 		return 0;
 	}
-	n = p[1] & 0x7f;
+	n = b & 0x7f;
 	if (n == 0 || n > 4 || len < 2 + n)
 		return -1;
 	v = 0;
 	for (i = 0; i < n; i++)
-		v = v << 8 | p[2 + i];
+		v = v << 8 | cur_get_u8(&c);
 	*hdr_out = 2 + n;
 	*len_out = v;
 	return 0;
@@ -121,13 +126,17 @@ oid_known(const uint8_t *p, size_t len)
 static int
 is_raw_krb(const uint8_t *p, size_t len)
 {
+	struct cur c;
 	size_t hdr, n;
+	uint8_t id;
 
-	if (len < 3 || (p[0] != 0x6e && p[0] != 0x6f && p[0] != 0x7e))
+	cur_init(&c, p, len);
+	id = cur_peek_u8(&c, 0);
+	if (len < 3 || (id != 0x6e && id != 0x6f && id != 0x7e))
 		return 0;
 	if (der_hdr(p, len, &hdr, &n) != 0 || len <= hdr || n < 2)
 		return 0;
-	return p[hdr] == 0x30;
+	return cur_peek_u8(&c, hdr) == 0x30;
 }
 
 /* TOK_ID of a per-message or context-deletion token */
@@ -312,11 +321,13 @@ static int
 sec_mech(const uint8_t *p, size_t len, unsigned flags, int spnego_ok,
     struct sec_out *o)
 {
+	struct cur c;
 	uint16_t tok_id;
 	int r;
 
 	if (len < 2)
 		return SEC_NONE;
+	cur_init(&c, p, len);
 	if (len >= sizeof(ntlm_sig) &&
 	    memcmp(p, ntlm_sig, sizeof(ntlm_sig)) == 0)
 		return ntlm_decode(p, len, &o->ntlm) == E_UNSUPP ? SEC_NONE :
@@ -324,7 +335,7 @@ sec_mech(const uint8_t *p, size_t len, unsigned flags, int spnego_ok,
 	if (len >= sizeof(negoex_sig) &&
 	    memcmp(p, negoex_sig, sizeof(negoex_sig)) == 0)
 		return SEC_GSS_OTHER;
-	switch (p[0]) {
+	switch (cur_peek_u8(&c, 0)) {
 	case 0x60:
 		r = sec_gss(p, len, o);
 		if (r == SEC_SPNEGO && !spnego_ok)
@@ -337,7 +348,7 @@ sec_mech(const uint8_t *p, size_t len, unsigned flags, int spnego_ok,
 		break;
 	}
 	/* a Kerberos mechanism token without the framing: TOK_ID first */
-	tok_id = (uint16_t)(p[0] << 8 | p[1]);
+	tok_id = cur_get_be16(&c);
 	if (is_per_msg(tok_id) && len >= 16)
 		return SEC_GSS_OTHER;
 	if ((tok_id == 0x0100 || tok_id == 0x0200 || tok_id == 0x0300) &&
@@ -410,38 +421,46 @@ sec_token(struct dis_ctx *ctx, const char *carrier, const uint8_t *p,
 int
 sec_probe(const uint8_t *p, size_t len, unsigned flags)
 {
+	struct cur c;
 	size_t hdr, n, olen;
+	uint8_t id;
 
 	if (p == NULL || len < 2)
 		return 0;
-	switch (p[0]) {
+	cur_init(&c, p, len);
+	id = cur_peek_u8(&c, 0);
+	switch (id) {
 	case 'N':
 		return len >= sizeof(ntlm_sig) &&
 		    memcmp(p, ntlm_sig, sizeof(ntlm_sig)) == 0;
 	case 0x60:
 		/* 0x60 len 0x06 olen OID... */
 		if (der_hdr(p, len, &hdr, &n) != 0 || len < hdr + 4 ||
-		    p[hdr] != DER_TAG_OID)
+		    cur_peek_u8(&c, hdr) != DER_TAG_OID)
 			return 0;
-		olen = p[hdr + 1];
+		olen = cur_peek_u8(&c, hdr + 1);
 		if (olen < 6 || olen > 10 || n < olen + 2)
 			return 0;
 		/* the OIDs we know start 2a 86 48 (1.2.840) or
 		 * 2b 06 01 (1.3.6.1) */
 		if (len >= hdr + 2 + olen)
 			return oid_known(p + hdr + 2, olen) != 0;
-		return (p[hdr + 2] == 0x2a && p[hdr + 3] == 0x86) ||
-		    (p[hdr + 2] == 0x2b && p[hdr + 3] == 0x06);
+		return (cur_peek_u8(&c, hdr + 2) == 0x2a &&
+		    cur_peek_u8(&c, hdr + 3) == 0x86) ||
+		    (cur_peek_u8(&c, hdr + 2) == 0x2b &&
+		    cur_peek_u8(&c, hdr + 3) == 0x06);
 	case 0xa0:
 	case 0xa1:
 		if (der_hdr(p, len, &hdr, &n) != 0 || len <= hdr)
 			return 0;
-		return p[hdr] == 0x30;
+		return cur_peek_u8(&c, hdr) == 0x30;
 	case 0x01:
 	case 0x02:
 	case 0x03:
-		return p[1] == 0x00 && is_raw_krb(p + 2, len - 2) &&
-		    p[2] == (p[0] == 0x01 ? 0x6e : p[0] == 0x02 ? 0x6f : 0x7e);
+		return cur_peek_u8(&c, 1) == 0x00 &&
+		    is_raw_krb(p + 2, len - 2) &&
+		    cur_peek_u8(&c, 2) == (id == 0x01 ? 0x6e :
+		    id == 0x02 ? 0x6f : 0x7e);
 	default:
 		break;
 	}

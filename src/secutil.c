@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "cur.h"
 #include "record.h"
 #include "sec.h"
 #include "util.h"
@@ -101,21 +102,25 @@ static void
 text_printable(char *dst, size_t dstsz, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	struct cur c;
 	char tmp[4];
-	size_t i, o, k;
+	size_t o, k;
+	uint8_t b;
 
 	if (dstsz == 0)
 		return;
 	o = 0;
-	for (i = 0; i < n; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7f) {
-			tmp[0] = (char)p[i];
+	cur_init(&c, p, n);
+	while (cur_left(&c) > 0) {
+		b = cur_get_u8(&c);
+		if (b >= 0x20 && b < 0x7f) {
+			tmp[0] = (char)b;
 			k = 1;
 		} else {
 			tmp[0] = '\\';
 			tmp[1] = 'x';
-			tmp[2] = hex[p[i] >> 4];
-			tmp[3] = hex[p[i] & 0xf];
+			tmp[2] = hex[b >> 4];
+			tmp[3] = hex[b & 0xf];
 			k = 4;
 		}
 		if (o + k >= dstsz) {
@@ -172,21 +177,25 @@ put_cp(char *o, uint32_t cp)
 char *
 utf16le_printable(char *dst, size_t dstsz, const uint8_t *p, size_t len)
 {
+	struct cur c;
 	char tmp[4];
-	size_t i, o, n;
+	size_t o, n;
 	uint32_t u, lo;
 
 	if (dstsz == 0)
 		return dst;
 	o = 0;
-	for (i = 0; i + 1 < len; i += 2) {
-		u = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8;
-		if (u >= 0xd800 && u < 0xdc00 && i + 3 < len) {
-			lo = (uint32_t)p[i + 2] | (uint32_t)p[i + 3] << 8;
+	cur_init(&c, p, len);
+	while (cur_left(&c) >= 2) {
+		u = cur_get_le16(&c);
+		if (u >= 0xd800 && u < 0xdc00 && cur_left(&c) >= 2) {
+			/* the low surrogate, read only when it is one */
+			lo = (uint32_t)cur_peek_u8(&c, 0) |
+			    (uint32_t)cur_peek_u8(&c, 1) << 8;
 			if (lo >= 0xdc00 && lo < 0xe000) {
 				u = 0x10000 + ((u - 0xd800) << 10) +
 				    (lo - 0xdc00);
-				i += 2;
+				cur_skip(&c, 2);
 			} else
 				u = 0xfffd;
 		} else if (u >= 0xd800 && u < 0xe000)

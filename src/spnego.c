@@ -287,12 +287,12 @@ sp_resp(struct cur *c, struct spnego_info *out, const uint8_t **tok,
 				break;
 			if (v.cls != DER_UNIVERSAL || v.constructed ||
 			    v.tag != DER_TAG_ENUMERATED || v.val.len != 1 ||
-			    v.val.p[0] > SPNEGO_REQUEST_MIC) {
+			    cur_peek_u8(&v.val, 0) > SPNEGO_REQUEST_MIC) {
 				if (v.val.len != 0)
 					w->invalid = 1;
 				break;
 			}
-			out->neg_state = v.val.p[0];
+			out->neg_state = cur_peek_u8(&v.val, 0);
 			break;
 		case 1:
 			if (sp_read(&f.val, &v, w) != 0)
