@@ -42,11 +42,64 @@ static const struct option longopts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
+/* Records go to the model and to the output. */
+struct sinks {
+	struct out	*out;
+	struct model	*model;
+};
+
 static void	usage(FILE *);
+static void	to_krb(void *, const struct msg_ctx *, const struct krb_msg *);
+static void	to_auth(void *, const struct msg_ctx *,
+		    const struct auth_rec *);
+static void	to_ntlm(void *, const struct msg_ctx *,
+		    const struct ntlm_msg *);
+static void	to_spnego(void *, const struct msg_ctx *,
+		    const struct spnego_info *);
+static void	to_dns(void *, const struct msg_ctx *,
+		    const struct dns_rec *);
 static long	parse_num(const char *, const char *, long, long);
 static int	parse_port(const char *);
 static char	*join_args(int, char **);
 static double	cpu_seconds(void);
+
+static void
+to_krb(void *arg, const struct msg_ctx *mc, const struct krb_msg *m)
+{
+	struct sinks *k = arg;
+
+	out_krb(k->out, mc, m);
+	model_tick(k->model, &mc->ts);
+	model_krb(k->model, mc, m);
+}
+
+static void
+to_auth(void *arg, const struct msg_ctx *mc, const struct auth_rec *a)
+{
+	struct sinks *k = arg;
+
+	out_auth(k->out, mc, a);
+	model_tick(k->model, &mc->ts);
+	model_auth(k->model, mc, a);
+}
+
+static void
+to_ntlm(void *arg, const struct msg_ctx *mc, const struct ntlm_msg *m)
+{
+	out_ntlm(((struct sinks *)arg)->out, mc, m);
+}
+
+static void
+to_spnego(void *arg, const struct msg_ctx *mc, const struct spnego_info *sp)
+{
+	out_spnego(((struct sinks *)arg)->out, mc, sp);
+}
+
+static void
+to_dns(void *arg, const struct msg_ctx *mc, const struct dns_rec *d)
+{
+	out_dns(((struct sinks *)arg)->out, mc, d);
+}
 
 static void
 usage(FILE *fp)
@@ -161,6 +214,8 @@ main(int argc, char **argv)
 	struct run_info ri;
 	struct capture *cap;
 	struct out *out;
+	struct sinks sinks;
+	struct model_limits ml;
 	struct timespec t0, t1;
 	char err[512], *expr;
 	long count;
@@ -274,19 +329,23 @@ main(int argc, char **argv)
 	} else
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	out = out_new(&oo);
-	ops.krb = out_krb;
-	ops.ntlm = out_ntlm;
-	ops.spnego = out_spnego;
-	ops.auth = out_auth;
+	model_limits_default(&ml);
+	sinks.out = out;
+	sinks.model = model_new(&ml, out_exchange, out);
+	ops.krb = to_krb;
+	ops.ntlm = to_ntlm;
+	ops.spnego = to_spnego;
+	ops.auth = to_auth;
 	/* the report only counts DNS messages: no need to decode them */
-	ops.dns = oo.mode != OUT_REPORT || verbose > 0 ? out_dns : NULL;
-	ops.arg = out;
+	ops.dns = oo.mode != OUT_REPORT || verbose > 0 ? to_dns : NULL;
+	ops.arg = &sinks;
 	engine_init(&eng, &ops);
 	eng.want_tree = verbose > 1 && oo.mode != OUT_JSON;
 	rc = capture_run(cap, &eng, count, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "krbscope: %s\n", err);
 	engine_fini(&eng);	/* ends flows: may still emit messages */
+	model_finish(sinks.model);	/* ends what is pending */
 	capture_stats(cap, &eng.st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	memset(&ri, 0, sizeof(ri));
@@ -294,6 +353,7 @@ main(int argc, char **argv)
 	ri.wall_secs = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	ri.interrupted = capture_interrupted();
+	ri.model = model_stats(sinks.model);
 	out_finish(out, &eng, &ri);
 	if (oo.live && eng.st.have_pcap_stats)
 		fprintf(stderr, "krbscope: %llu packets captured, %llu "
@@ -301,6 +361,7 @@ main(int argc, char **argv)
 		    (unsigned long long)eng.st.packets,
 		    (unsigned long long)eng.st.pcap_recv,
 		    (unsigned long long)eng.st.pcap_drop);
+	model_free(sinks.model);
 	out_free(out);
 	asn1ref_fini();
 	capture_close(cap);

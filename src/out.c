@@ -173,6 +173,11 @@ static void	report_ntlm(struct out *, const struct msg_ctx *,
 static void	report_auth(struct out *, const struct msg_ctx *,
 		    const struct auth_rec *);
 static void	report_carriers(struct out *, const struct stats *);
+static const char *xkind_str(int);
+static const char *xresult_str(int);
+static void	jb_id(struct jbuf *, const char *, const uint8_t *);
+static void	json_exchange(struct out *, const struct exchange *);
+static void	line_exchange(struct out *, const struct exchange *);
 static void	json_stats(struct out *, const struct engine *,
 		    const struct run_info *);
 static void	text_report(struct out *, const struct engine *,
@@ -1845,6 +1850,165 @@ report_carriers(struct out *out, const struct stats *st)
 		    st->dns_responses);
 }
 
+/* ---- exchanges (the model) -------------------------------------------- */
+
+static const char *
+xkind_str(int k)
+{
+	switch (k) {
+	case XK_AS:
+		return "AS";
+	case XK_TGS:
+		return "TGS";
+	default:
+		return "AP";
+	}
+}
+
+static const char *
+xresult_str(int r)
+{
+	switch (r) {
+	case XR_OK:
+		return "ok";
+	case XR_ERROR:
+		return "error";
+	case XR_NO_ANSWER:
+		return "no_answer";
+	default:
+		return "unknown";
+	}
+}
+
+static void
+jb_id(struct jbuf *jb, const char *k, const uint8_t *id)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[2 * KRB_ID_LEN + 1];
+	int i;
+
+	for (i = 0; i < KRB_ID_LEN; i++) {
+		buf[2 * i] = hex[id[i] >> 4];
+		buf[2 * i + 1] = hex[id[i] & 0xf];
+	}
+	buf[2 * KRB_ID_LEN] = '\0';
+	jb_kstr(jb, k, buf);
+}
+
+static void
+json_exchange(struct out *out, const struct exchange *x)
+{
+	struct jbuf *jb = &out->jb;
+	char buf[64];
+	int i;
+
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "type", "exchange");
+	jb_kstr(jb, "kind", xkind_str(x->kind));
+	jb_kstr(jb, "result", xresult_str(x->result));
+	if (x->has_error_code) {
+		jb_kint(jb, "error_code", x->error_code);
+		jb_kstr(jb, "error", err_str(x->error_code, buf, sizeof(buf)));
+	}
+	if (x->carrier_result[0] != '\0')
+		jb_kstr(jb, "carrier_result", x->carrier_result);
+	fmt_time_iso(buf, sizeof(buf), x->req_ts.tv_sec, x->req_ts.tv_usec);
+	jb_kstr(jb, "ts", buf);
+	jb_kstr(jb, "client", addr_str(x->family, x->client));
+	jb_kint(jb, "client_port", x->cport);
+	jb_kstr(jb, "server", addr_str(x->family, x->server));
+	jb_kint(jb, "server_port", x->sport);
+	jb_kstr(jb, "transport", x->transport == TRANSPORT_TCP ? "tcp" :
+	    "udp");
+	jb_kstr(jb, "carrier", x->carrier != NULL ? x->carrier : "");
+	if (x->cname[0] != '\0')
+		jb_kstr(jb, "cname", x->cname);
+	if (x->crealm[0] != '\0')
+		jb_kstr(jb, "crealm", x->crealm);
+	if (x->sname[0] != '\0')
+		jb_kstr(jb, "sname", x->sname);
+	if (x->realm[0] != '\0')
+		jb_kstr(jb, "realm", x->realm);
+	if (x->has_kdc_options)
+		jb_flags(jb, "kdc_options", x->kdc_options,
+		    krb_kdc_option_name, 1);
+	if (x->for_user[0] != '\0')
+		jb_kstr(jb, "for_user", x->for_user);
+	if (x->has_issued)
+		jb_id(jb, "ticket_issued", x->issued);
+	if (x->has_presented) {
+		jb_id(jb, "ticket_presented", x->presented);
+		if (x->presented_frame != 0)
+			jb_kint(jb, "ticket_issued_frame",
+			    (long long)x->presented_frame);
+	}
+	if (x->has_additional) {
+		jb_id(jb, "additional_ticket", x->additional);
+		if (x->additional_frame != 0)
+			jb_kint(jb, "additional_ticket_frame",
+			    (long long)x->additional_frame);
+	}
+	if (x->retransmissions > 0)
+		jb_kint(jb, "retransmissions", x->retransmissions);
+	jb_kint(jb, "req_frame", (long long)x->req_frame);
+	if (x->rep_frame != 0)
+		jb_kint(jb, "rep_frame", (long long)x->rep_frame);
+	jb_key(jb, "frames");
+	jb_raw(jb, "[", 1);
+	for (i = 0; i < x->n_frames && i < XT_MAX_FRAMES; i++) {
+		if (i > 0)
+			jb_raw(jb, ",", 1);
+		jb_int(jb, (long long)x->frames[i]);
+	}
+	jb_raw(jb, "]", 1);
+	jb_raw(jb, "}\n", 2);
+	json_end(out);
+}
+
+/* "exchange AS alice@LAB 192.0.2.20 > 192.0.2.10.88 ok #3-#6" */
+static void
+line_exchange(struct out *out, const struct exchange *x)
+{
+	FILE *fp = out->o.fp;
+	char buf[64];
+
+	fprintf(fp, "exchange %s %s", xkind_str(x->kind), x->carrier);
+	if (x->cname[0] != '\0')
+		fprintf(fp, " %s@%s", x->cname, x->crealm);
+	if (x->sname[0] != '\0')
+		fprintf(fp, " -> %s@%s", x->sname, x->realm);
+	fprintf(fp, " %s > %s.%u", addr_str(x->family, x->client),
+	    addr_str(x->family, x->server), x->sport);
+	fprintf(fp, " %s", xresult_str(x->result));
+	if (x->has_error_code)
+		fprintf(fp, " %s", err_str(x->error_code, buf, sizeof(buf)));
+	if (x->carrier_result[0] != '\0')
+		fprintf(fp, " (%s)", x->carrier_result);
+	fprintf(fp, " #%" PRIu64, x->req_frame);
+	if (x->rep_frame != 0)
+		fprintf(fp, "-#%" PRIu64, x->rep_frame);
+	fputc('\n', fp);
+}
+
+void
+out_exchange(void *arg, const struct exchange *x)
+{
+	struct out *out = arg;
+
+	switch (out->o.mode) {
+	case OUT_JSON:
+		json_exchange(out, x);
+		break;
+	case OUT_LINES:
+		line_exchange(out, x);
+		break;
+	default:
+		if (out->o.verbose > 0)
+			line_exchange(out, x);
+		break;
+	}
+}
+
 /* ---- the end ---------------------------------------------------------- */
 
 /* The counters of the stats object, in output order; group NULL: top. */
@@ -1949,6 +2113,27 @@ json_stats(struct out *out, const struct engine *eng,
 	}
 	if (open != NULL)
 		jb_raw(jb, "}", 1);
+	if (ri->model != NULL) {
+		jb_key(jb, "model");
+		jb_raw(jb, "{", 1);
+		jb_kint(jb, "exchanges", (long long)ri->model->exchanges);
+		jb_kint(jb, "no_answer", (long long)ri->model->no_answer);
+		jb_kint(jb, "retransmissions",
+		    (long long)ri->model->retransmissions);
+		jb_kint(jb, "pending_evicted",
+		    (long long)ri->model->pending_evicted);
+		jb_kint(jb, "tickets_known",
+		    (long long)ri->model->tickets_known);
+		jb_kint(jb, "tickets_evicted",
+		    (long long)ri->model->tickets_evicted);
+		jb_kint(jb, "tickets_presented",
+		    (long long)ri->model->presented);
+		jb_kint(jb, "tickets_linked",
+		    (long long)ri->model->presented_linked);
+		jb_kint(jb, "orphan_replies",
+		    (long long)ri->model->orphan_replies);
+		jb_raw(jb, "}", 1);
+	}
 	jb_key(jb, "messages");
 	jb_raw(jb, "{", 1);
 	jb_kint(jb, "total", (long long)st->krb_msgs);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "model.h"
 #include "record.h"
 
 #define OUT_REPORT	0	/* text report at the end (default) */
@@ -32,6 +33,7 @@ struct run_info {
 	double		 cpu_secs;	/* user + system */
 	double		 wall_secs;
 	int		 interrupted;	/* SIGINT/SIGTERM */
+	const struct model_stats *model;	/* or NULL */
 };
 
 struct out;
@@ -49,6 +51,8 @@ void		 out_auth(void *arg, const struct msg_ctx *,
 		    const struct auth_rec *);
 void		 out_dns(void *arg, const struct msg_ctx *,
 		    const struct dns_rec *);
+/* The model's sink: one call per finished exchange. */
+void		 out_exchange(void *arg, const struct exchange *);
 /* Final output: the stats object (JSON) or the report (text). */
 void		 out_finish(struct out *, const struct engine *,
 		    const struct run_info *);

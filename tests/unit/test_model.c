@@ -1,0 +1,961 @@
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * test_model.c - the exchange and ticket model (src/model.c): records
+ * built by hand, the lab captures and the shared real traces run through
+ * the engine into the model, and a flood of unanswered requests.
+ * With file arguments: prints each capture's exchanges and ticket counts.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "engine.h"
+#include "model.h"
+#include "record.h"
+#include "tap.h"
+#include "util.h"
+
+struct xs {
+	struct exchange	*v;
+	size_t		 n, cap;
+	size_t		 sink_calls;
+};
+
+#define MAX_IDS	4096
+
+struct run {
+	struct model	*md;
+	struct xs	 xs;
+	struct model_stats st;
+	/* ground truth for linking: ids issued so far in the capture */
+	uint8_t		 issued[MAX_IDS][KRB_ID_LEN];
+	size_t		 n_issued;
+	unsigned long	 presented, linkable, ap_presented, ap_linkable;
+};
+
+static void	collect(void *, const struct exchange *);
+static int	was_issued(const struct run *, const uint8_t *);
+static void	krb_sink(void *, const struct msg_ctx *,
+		    const struct krb_msg *);
+static void	auth_sink(void *, const struct msg_ctx *,
+		    const struct auth_rec *);
+static int	run_capture(const char *, struct run *);
+static void	run_free(struct run *);
+static const char *kind_name(int);
+static const char *result_name(int);
+static void	dump(const char *, const struct run *);
+static const struct exchange *find_x(const struct xs *, int, const char *,
+		    int, int);
+static char	*capture_path(char *, size_t, const char *);
+static void	test_captures(void);
+static void	test_real(void);
+static void	test_synthetic(void);
+static void	test_flood(void);
+static void	test_expiry(void);
+static void	ctx_set(uint64_t, long, const char *, uint16_t, const char *,
+		    uint16_t, int, const char *);
+static void	msg_set(int);
+static void	ticket_set(struct krb_ticket *, int, const char *,
+		    const char *);
+static void	as_req(uint64_t, long, uint16_t, uint32_t, const char *);
+static void	ap_req(uint64_t, long, uint16_t, uint16_t, const char *, int,
+		    int);
+static void	auth_set(struct auth_rec *, const char *, int, const char *,
+		    int64_t, const char *);
+static void	synth_kdc(void);
+static void	synth_ap(void);
+static void	linked_dir(const char *, const char *);
+static void	flood_sink(void *, const struct exchange *);
+
+static void
+collect(void *arg, const struct exchange *x)
+{
+	struct xs *xs = arg;
+
+	xs->sink_calls++;
+	if (xs->n == xs->cap) {
+		xs->cap = xs->cap == 0 ? 64 : xs->cap * 2;
+		xs->v = xrealloc(xs->v, xs->cap * sizeof(*xs->v));
+	}
+	xs->v[xs->n++] = *x;
+}
+
+static int
+was_issued(const struct run *r, const uint8_t *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_issued; i++)
+		if (memcmp(r->issued[i], id, KRB_ID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+krb_sink(void *arg, const struct msg_ctx *mc, const struct krb_msg *m)
+{
+	struct run *r = arg;
+
+	if (getenv("MODEL_TRACE") != NULL)
+		printf("# trace frame %llu krb %d carrier %s\n",
+		    (unsigned long long)mc->frame, m->msg_type, mc->carrier);
+	if ((m->msg_type == KRB_TGS_REQ || m->msg_type == KRB_AP_REQ) &&
+	    m->ticket.present) {
+		r->presented++;
+		if (m->msg_type == KRB_AP_REQ)
+			r->ap_presented++;
+		if (was_issued(r, m->ticket.id)) {
+			r->linkable++;
+			if (m->msg_type == KRB_AP_REQ)
+				r->ap_linkable++;
+		}
+	}
+	if ((m->msg_type == KRB_AS_REP || m->msg_type == KRB_TGS_REP) &&
+	    m->ticket.present && !was_issued(r, m->ticket.id) &&
+	    r->n_issued < MAX_IDS)
+		memcpy(r->issued[r->n_issued++], m->ticket.id, KRB_ID_LEN);
+	model_tick(r->md, &mc->ts);
+	model_krb(r->md, mc, m);
+}
+
+static void
+auth_sink(void *arg, const struct msg_ctx *mc, const struct auth_rec *a)
+{
+	struct run *r = arg;
+
+	if (getenv("MODEL_TRACE") != NULL)
+		printf("# trace frame %llu auth %s %d carrier %s\n",
+		    (unsigned long long)mc->frame, a->event, a->outcome,
+		    mc->carrier);
+	model_tick(r->md, &mc->ts);
+	model_auth(r->md, mc, a);
+}
+
+/* Runs a capture through engine and model; 0 when it was read. */
+static int
+run_capture(const char *file, struct run *r)
+{
+	struct capture_opts co;
+	struct engine_ops ops;
+	struct engine eng;
+	struct capture *cap;
+	char err[256];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->md = model_new(NULL, collect, &r->xs);
+	memset(&co, 0, sizeof(co));
+	co.file = file;
+	if (capture_open(&co, &cap, err, sizeof(err)) != 0) {
+		printf("# %s\n", err);
+		model_free(r->md);
+		r->md = NULL;
+		return -1;
+	}
+	memset(&ops, 0, sizeof(ops));
+	ops.krb = krb_sink;
+	ops.auth = auth_sink;
+	ops.arg = r;
+	engine_init(&eng, &ops);
+	rc = capture_run(cap, &eng, 0, err, sizeof(err));
+	if (rc != 0)
+		printf("# %s\n", err);
+	engine_fini(&eng);
+	capture_close(cap);
+	r->st = *model_stats(r->md);
+	model_free(r->md);
+	r->md = NULL;
+	return rc;
+}
+
+static void
+run_free(struct run *r)
+{
+	free(r->xs.v);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char *
+kind_name(int k)
+{
+	return k == XK_AS ? "AS" : k == XK_TGS ? "TGS" : k == XK_AP ? "AP" :
+	    "?";
+}
+
+static const char *
+result_name(int r)
+{
+	return r == XR_OK ? "ok" : r == XR_ERROR ? "error" :
+	    r == XR_NO_ANSWER ? "no_answer" : r == XR_UNKNOWN ? "unknown" :
+	    "?";
+}
+
+static void
+dump(const char *file, const struct run *r)
+{
+	const struct exchange *x;
+	char c[64], s[64];
+	size_t i;
+	int j;
+
+	printf("# %s: %zu exchanges, presented %llu linked %llu "
+	    "(linkable %lu; AP-REQ %lu linkable %lu), "
+	    "tickets %llu, orphans %llu, retrans %llu\n", file, r->xs.n,
+	    (unsigned long long)r->st.presented,
+	    (unsigned long long)r->st.presented_linked, r->linkable,
+	    r->ap_presented, r->ap_linkable,
+	    (unsigned long long)r->st.tickets_known,
+	    (unsigned long long)r->st.orphan_replies,
+	    (unsigned long long)r->st.retransmissions);
+	for (i = 0; i < r->xs.n; i++) {
+		x = &r->xs.v[i];
+		fmt_addr(c, sizeof(c), x->family, x->client);
+		fmt_addr(s, sizeof(s), x->family, x->server);
+		printf("#  %-3s %-9s err=%d cr=\"%s\" %s:%u>%s:%u %s "
+		    "c=%s@%s s=%s@%s pres=%d/%llu add=%d/%llu fu=%s "
+		    "rt=%d frames", kind_name(x->kind),
+		    result_name(x->result), x->has_error_code ?
+		    x->error_code : -1, x->carrier_result, c, x->cport, s,
+		    x->sport, x->carrier != NULL ? x->carrier : "-",
+		    x->cname, x->crealm, x->sname, x->realm,
+		    x->has_presented, (unsigned long long)x->presented_frame,
+		    x->has_additional,
+		    (unsigned long long)x->additional_frame, x->for_user,
+		    x->retransmissions);
+		for (j = 0; j < x->n_frames; j++)
+			printf(" %llu", (unsigned long long)x->frames[j]);
+		printf("\n");
+	}
+}
+
+/* The n-th (0-based) exchange of a kind whose sname starts with sname
+ * (NULL: any) and whose server port is sport (0: any). */
+static const struct exchange *
+find_x(const struct xs *xs, int kind, const char *sname, int sport, int n)
+{
+	size_t i;
+
+	for (i = 0; i < xs->n; i++) {
+		if (xs->v[i].kind != kind)
+			continue;
+		if (sname != NULL && strncmp(xs->v[i].sname, sname,
+		    strlen(sname)) != 0)
+			continue;
+		if (sport != 0 && xs->v[i].sport != sport)
+			continue;
+		if (n-- == 0)
+			return &xs->v[i];
+	}
+	return NULL;
+}
+
+static char *
+capture_path(char *buf, size_t sz, const char *name)
+{
+	const char *top;
+
+	top = getenv("top_srcdir");
+	snprintf(buf, sz, "%s/captures/%s", top != NULL ? top : "/work/main",
+	    name);
+	return buf;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct run r;
+	int i;
+
+	if (argc > 1) {
+		for (i = 1; i < argc; i++) {
+			if (run_capture(argv[i], &r) == 0)
+				dump(argv[i], &r);
+			run_free(&r);
+		}
+		return 0;
+	}
+	test_synthetic();
+	test_expiry();
+	test_captures();
+	test_real();
+	test_flood();
+	return done_testing();
+}
+
+/* ---- hand-built records -------------------------------------------- */
+
+static struct krb_msg km;
+static struct msg_ctx mctx;
+
+/* A message from src:sport to dst:dport at frame f, second sec. */
+static void
+ctx_set(uint64_t f, long sec, const char *src, uint16_t sport,
+    const char *dst, uint16_t dport, int transport, const char *carrier)
+{
+	memset(&mctx, 0, sizeof(mctx));
+	mctx.frame = f;
+	mctx.ts.tv_sec = 1700000000 + sec;
+	mctx.family = AF_INET;
+	inet_pton(AF_INET, src, mctx.src);
+	inet_pton(AF_INET, dst, mctx.dst);
+	mctx.sport = sport;
+	mctx.dport = dport;
+	mctx.transport = transport;
+	mctx.carrier = carrier;
+}
+
+static void
+msg_set(int type)
+{
+	memset(&km, 0, sizeof(km));
+	km.msg_type = type;
+	km.pvno = 5;
+}
+
+static void
+ticket_set(struct krb_ticket *t, int idbyte, const char *sname,
+    const char *realm)
+{
+	memset(t, 0, sizeof(*t));
+	t->present = 1;
+	memset(t->id, idbyte, KRB_ID_LEN);
+	snprintf(t->sname, sizeof(t->sname), "%s", sname);
+	snprintf(t->realm, sizeof(t->realm), "%s", realm);
+}
+
+#define CLI	"10.0.0.5"
+#define KDC	"10.0.0.1"
+#define WEB	"10.0.0.7"
+#define UDP	TRANSPORT_UDP
+#define TCP	TRANSPORT_TCP
+
+static void
+as_req(uint64_t f, long sec, uint16_t cport, uint32_t nonce,
+    const char *cname)
+{
+	ctx_set(f, sec, CLI, cport, KDC, 88, UDP, "kerberos");
+	msg_set(KRB_AS_REQ);
+	km.has_cname = km.has_sname = 1;
+	snprintf(km.cname, sizeof(km.cname), "%s", cname);
+	snprintf(km.sname, sizeof(km.sname), "krbtgt/CORP");
+	snprintf(km.realm, sizeof(km.realm), "CORP");
+	km.has_nonce = 1;
+	km.nonce = nonce;
+}
+
+static void
+synth_kdc(void)
+{
+	struct model_limits lim;
+	struct model *md;
+	struct xs xs;
+	const struct exchange *x;
+
+	memset(&xs, 0, sizeof(xs));
+	model_limits_default(&lim);
+	md = model_new(&lim, collect, &xs);
+
+	/* AS-REQ, its retransmission, PREAUTH_REQUIRED */
+	as_req(1, 0, 40000, 111, "alice");
+	model_krb(md, &mctx, &km);
+	as_req(2, 1, 40000, 111, "alice");
+	model_krb(md, &mctx, &km);
+	ctx_set(3, 1, KDC, 88, CLI, 40000, UDP, "kerberos");
+	msg_set(KRB_ERROR);
+	km.has_error = 1;
+	km.error_code = 25;
+	km.has_sname = 1;
+	snprintf(km.sname, sizeof(km.sname), "krbtgt/CORP");
+	model_krb(md, &mctx, &km);
+	is_int(xs.n, 1, "AS-REQ + retransmission + error: one exchange");
+	x = &xs.v[0];
+	is_int(x->kind, XK_AS, "kind AS");
+	is_int(x->result, XR_ERROR, "result error");
+	is_int(x->has_error_code && x->error_code == 25, 1, "error 25");
+	is_int(x->retransmissions, 1, "one retransmission");
+	is_int(x->n_frames, 3, "three frames");
+	is_int(x->frames[0] * 100 + x->frames[1] * 10 + x->frames[2], 123,
+	    "frames 1 2 3");
+	is_int(x->req_frame, 1, "req_frame 1");
+	is_int(x->rep_frame, 3, "rep_frame 3");
+	is_str(x->cname, "alice", "AS cname from the request");
+	is_str(x->crealm, "CORP", "AS crealm from the request realm");
+	is_str(x->carrier, "kerberos", "carrier");
+	is_int(x->cport, 40000, "client port");
+	is_int(x->sport, 88, "server port");
+
+	/* AS-REQ with preauth, AS-REP issuing TGT 0xA1 */
+	as_req(4, 2, 40001, 222, "alice");
+	model_krb(md, &mctx, &km);
+	ctx_set(5, 2, KDC, 88, CLI, 40001, UDP, "kerberos");
+	msg_set(KRB_AS_REP);
+	km.has_cname = 1;
+	snprintf(km.cname, sizeof(km.cname), "alice");
+	snprintf(km.crealm, sizeof(km.crealm), "CORP.EXAMPLE");
+	ticket_set(&km.ticket, 0xa1, "krbtgt/CORP", "CORP");
+	model_krb(md, &mctx, &km);
+	is_int(xs.n, 2, "AS-REP closes the second exchange");
+	x = &xs.v[1];
+	is_int(x->result, XR_OK, "AS ok");
+	is_str(x->crealm, "CORP.EXAMPLE", "AS crealm from the reply");
+	ok(x->has_issued && x->issued[0] == 0xa1, "AS issued the TGT");
+
+	/* two TGS-REQs on one UDP 4-tuple presenting the TGT */
+	ctx_set(6, 3, CLI, 40002, KDC, 88, UDP, "kerberos");
+	msg_set(KRB_TGS_REQ);
+	km.has_sname = 1;
+	snprintf(km.sname, sizeof(km.sname), "HTTP/web.corp");
+	snprintf(km.realm, sizeof(km.realm), "CORP");
+	km.has_nonce = 1;
+	km.nonce = 333;
+	ticket_set(&km.ticket, 0xa1, "krbtgt/CORP", "CORP");
+	model_krb(md, &mctx, &km);
+	ctx_set(7, 3, CLI, 40002, KDC, 88, UDP, "kerberos");
+	km.nonce = 334;
+	snprintf(km.sname, sizeof(km.sname), "cifs/fs.corp");
+	model_krb(md, &mctx, &km);
+	is_int(model_stats(md)->retransmissions, 1,
+	    "another nonce is not a retransmission");
+	/* an error naming the second service closes the second request */
+	ctx_set(8, 3, KDC, 88, CLI, 40002, UDP, "kerberos");
+	msg_set(KRB_ERROR);
+	km.has_error = 1;
+	km.error_code = 7;
+	km.has_sname = 1;
+	snprintf(km.sname, sizeof(km.sname), "cifs/fs.corp");
+	model_krb(md, &mctx, &km);
+	is_int(xs.n, 3, "the error closes one TGS exchange");
+	x = &xs.v[2];
+	is_str(x->sname, "cifs/fs.corp", "error matched by sname");
+	is_int(x->error_code, 7, "S_PRINCIPAL_UNKNOWN");
+	is_str(x->cname, "alice", "TGS cname from the TGT");
+	is_int(x->presented_frame, 5, "TGT issued in frame 5");
+	/* the TGS-REP goes to the remaining request */
+	ctx_set(9, 3, KDC, 88, CLI, 40002, UDP, "kerberos");
+	msg_set(KRB_TGS_REP);
+	km.has_cname = 1;
+	snprintf(km.cname, sizeof(km.cname), "alice");
+	snprintf(km.crealm, sizeof(km.crealm), "CORP");
+	ticket_set(&km.ticket, 0xb2, "HTTP/web.corp", "CORP");
+	model_krb(md, &mctx, &km);
+	is_int(xs.n, 4, "TGS-REP closes the first TGS exchange");
+	x = &xs.v[3];
+	is_str(x->sname, "HTTP/web.corp", "TGS sname from the request");
+	is_int(x->rep_frame, 9, "TGS rep_frame");
+	ok(x->has_presented && x->presented[0] == 0xa1, "TGS presented TGT");
+
+	/* S4U2Proxy: additional ticket 0xb2 */
+	ctx_set(10, 4, WEB, 41000, KDC, 88, TCP, "kerberos");
+	msg_set(KRB_TGS_REQ);
+	km.has_sname = 1;
+	snprintf(km.sname, sizeof(km.sname), "MSSQLSvc/sql.corp:1433");
+	km.has_nonce = 1;
+	km.nonce = 9;
+	km.has_kdc_options = 1;
+	km.kdc_options = 0x40020000;
+	km.n_add_tickets = km.n_additional_tickets = 1;
+	ticket_set(&km.add_tickets[0], 0xb2, "HTTP/web.corp", "CORP");
+	ticket_set(&km.ticket, 0xee, "krbtgt/CORP", "CORP");
+	model_krb(md, &mctx, &km);
+	ctx_set(11, 4, KDC, 88, WEB, 41000, TCP, "kerberos");
+	msg_set(KRB_ERROR);
+	km.has_error = 1;
+	km.error_code = 13;
+	model_krb(md, &mctx, &km);
+	x = &xs.v[xs.n - 1];
+	ok(x->has_additional && x->additional[0] == 0xb2,
+	    "S4U2Proxy additional ticket");
+	is_int(x->additional_frame, 9, "additional ticket issued in 9");
+	is_int(x->presented_frame, 0, "unknown TGT: no frame");
+	is_str(x->cname, "", "unknown TGT: no cname");
+	is_int(x->kdc_options, 0x40020000, "kdc_options kept");
+	is_int(x->error_code, 13, "BADOPTION");
+
+	/* a reply nobody asked for */
+	ctx_set(12, 5, KDC, 88, CLI, 49999, UDP, "kerberos");
+	msg_set(KRB_AS_REP);
+	model_krb(md, &mctx, &km);
+	is_int(model_stats(md)->orphan_replies, 1, "orphan reply counted");
+	is_int(model_stats(md)->presented, 3, "three tickets presented");
+	is_int(model_stats(md)->presented_linked, 2, "two linked");
+	is_int(model_stats(md)->tickets_known, 2, "two tickets known");
+	model_free(md);
+	is_int(xs.sink_calls, 5, "five exchanges in all");
+	free(xs.v);
+}
+
+static void
+ap_req(uint64_t f, long sec, uint16_t cport, uint16_t sport,
+    const char *carrier, int idbyte, int bytes)
+{
+	static uint8_t raw[4];
+
+	ctx_set(f, sec, CLI, cport, WEB, sport, TCP, carrier);
+	msg_set(KRB_AP_REQ);
+	ticket_set(&km.ticket, idbyte, "HTTP/web.corp", "CORP");
+	memset(raw, bytes, sizeof(raw));
+	km.raw = raw;
+	km.raw_len = sizeof(raw);
+}
+
+static void
+auth_set(struct auth_rec *a, const char *event, int outcome,
+    const char *key, int64_t ival, const char *sval)
+{
+	memset(a, 0, sizeof(*a));
+	a->event = event;
+	a->outcome = outcome;
+	if (key != NULL) {
+		a->n_fields = 1;
+		a->f[0].key = key;
+		a->f[0].kind = sval != NULL ? AUTH_F_STR : AUTH_F_INT;
+		a->f[0].ival = ival;
+		if (sval != NULL)
+			snprintf(a->f[0].sval, sizeof(a->f[0].sval), "%s",
+			    sval);
+	}
+}
+
+static void
+synth_ap(void)
+{
+	struct model *md;
+	struct xs xs;
+	struct auth_rec a;
+	const struct exchange *x;
+
+	memset(&xs, 0, sizeof(xs));
+	md = model_new(NULL, collect, &xs);
+	/* the service ticket 0xc3, issued to bob */
+	ctx_set(1, 0, KDC, 88, CLI, 40000, UDP, "kerberos");
+	msg_set(KRB_TGS_REP);
+	km.has_cname = 1;
+	snprintf(km.cname, sizeof(km.cname), "bob");
+	snprintf(km.crealm, sizeof(km.crealm), "CORP");
+	ticket_set(&km.ticket, 0xc3, "HTTP/web.corp", "CORP");
+	model_krb(md, &mctx, &km);
+
+	/* AP-REQ, its resend, AP-REP, then the verdict: one exchange */
+	ap_req(2, 1, 50000, 80, "http", 0xc3, 1);
+	model_krb(md, &mctx, &km);
+	ap_req(3, 1, 50000, 80, "http", 0xc3, 1);
+	model_krb(md, &mctx, &km);
+	ctx_set(4, 1, WEB, 80, CLI, 50000, TCP, "http");
+	msg_set(KRB_AP_REP);
+	model_krb(md, &mctx, &km);
+	is_int(xs.n, 0, "AP-REP: waiting for the verdict");
+	auth_set(&a, "response", AUTH_OK, "status", 200, NULL);
+	model_auth(md, &mctx, &a);
+	is_int(xs.n, 1, "AP-REP + verdict OK: one exchange");
+	x = &xs.v[0];
+	is_int(x->kind, XK_AP, "kind AP");
+	is_int(x->result, XR_OK, "AP ok");
+	is_str(x->carrier_result, "response 200", "carrier_result");
+	is_str(x->cname, "bob", "AP cname from the known ticket");
+	is_str(x->sname, "HTTP/web.corp", "AP sname from the ticket");
+	is_int(x->retransmissions, 1, "same bytes again: retransmission");
+	is_int(x->n_frames, 3, "frames 2 3 4 (no duplicate)");
+	is_int(x->presented_frame, 1, "ticket issued in frame 1");
+
+	/* verdict before the token of the same frame (DCE/RPC) */
+	ap_req(5, 2, 50001, 135, "dcerpc", 0xc3, 2);
+	model_krb(md, &mctx, &km);
+	ctx_set(6, 2, WEB, 135, CLI, 50001, TCP, "dcerpc");
+	auth_set(&a, "bind_result", AUTH_OK, "result", 0, "acceptance");
+	model_auth(md, &mctx, &a);
+	msg_set(KRB_AP_REP);
+	model_krb(md, &mctx, &km);
+	is_int(xs.n, 1, "verdict first: held");
+	ctx_set(7, 2, CLI, 50001, WEB, 135, TCP, "dcerpc");
+	auth_set(&a, "request", AUTH_NONE, NULL, 0, NULL);
+	model_auth(md, &mctx, &a);
+	is_int(xs.n, 2, "next frame releases it");
+	x = &xs.v[1];
+	is_str(x->carrier_result, "bind_result acceptance",
+	    "string verdict field");
+	is_int(x->n_frames, 2, "AP-REP of the same frame joined");
+	is_int(x->rep_frame, 6, "rep_frame 6");
+
+	/* KRB-ERROR then the carrier's refusal */
+	ap_req(8, 3, 50002, 1433, "tds", 0xc3, 3);
+	model_krb(md, &mctx, &km);
+	ctx_set(9, 3, WEB, 1433, CLI, 50002, TCP, "tds");
+	msg_set(KRB_ERROR);
+	km.has_error = 1;
+	km.error_code = 31;
+	model_krb(md, &mctx, &km);
+	auth_set(&a, "result", AUTH_FAIL, "number", 18452, NULL);
+	model_auth(md, &mctx, &a);
+	is_int(xs.n, 3, "KRB-ERROR + refusal: one exchange");
+	x = &xs.v[2];
+	is_int(x->result, XR_ERROR, "AP error");
+	is_int(x->error_code, 31, "KRB_AP_ERR_MODIFIED");
+	is_str(x->carrier_result, "result 18452", "TDS login failed");
+
+	/* a new AP-REQ on a connection ends the unanswered one */
+	ap_req(10, 4, 50003, 445, "smb2", 0x77, 4);
+	model_krb(md, &mctx, &km);
+	ap_req(11, 5, 50003, 445, "smb2", 0x77, 5);
+	model_krb(md, &mctx, &km);
+	is_int(xs.n, 4, "second AP-REQ ends the first");
+	is_int(xs.v[3].result, XR_UNKNOWN, "first: unknown");
+	is_int(xs.v[3].has_presented && xs.v[3].presented_frame == 0, 1,
+	    "ticket not issued in the capture");
+	ctx_set(12, 5, WEB, 445, CLI, 50003, TCP, "smb2");
+	auth_set(&a, "session_setup", AUTH_FAIL, "status", 0,
+	    "STATUS_LOGON_FAILURE");
+	model_auth(md, &mctx, &a);
+	ctx_set(13, 5, CLI, 50003, WEB, 445, TCP, "smb2");
+	model_auth(md, &mctx, &a);	/* next frame: releases */
+	is_int(xs.n, 5, "refusal without token");
+	is_int(xs.v[4].result, XR_ERROR, "carrier refused");
+	is_str(xs.v[4].carrier_result, "session_setup STATUS_LOGON_FAILURE",
+	    "SMB status");
+	is_int(xs.v[4].has_error_code, 0, "no KRB-ERROR code");
+
+	/* AP-REQ answered by nothing: unknown at the end */
+	ap_req(14, 6, 50004, 389, "ldap", 0xc3, 6);
+	model_krb(md, &mctx, &km);
+	model_free(md);
+	is_int(xs.n, 6, "pending AP ends at model_free");
+	is_int(xs.v[5].result, XR_UNKNOWN, "AP at the end: unknown");
+	free(xs.v);
+}
+
+static void
+test_synthetic(void)
+{
+	synth_kdc();
+	synth_ap();
+}
+
+static void
+test_expiry(void)
+{
+	struct model_limits lim;
+	struct model *md;
+	struct xs xs;
+	struct timeval tv;
+
+	memset(&xs, 0, sizeof(xs));
+	model_limits_default(&lim);
+	lim.max_tickets = 2;
+	lim.ticket_secs = 100;
+	md = model_new(&lim, collect, &xs);
+	as_req(1, 0, 40000, 1, "alice");
+	model_krb(md, &mctx, &km);
+	ap_req(2, 0, 50000, 80, "http", 0x11, 1);
+	model_krb(md, &mctx, &km);
+	as_req(3, 20, 40001, 2, "bob");
+	model_krb(md, &mctx, &km);
+	tv.tv_sec = 1700000000 + 31;
+	tv.tv_usec = 0;
+	model_tick(md, &tv);
+	is_int(xs.n, 2, "tick: two requests expired");
+	is_int(xs.v[0].result, XR_NO_ANSWER, "AS no answer");
+	is_int(xs.v[1].result, XR_NO_ANSWER, "AP no answer");
+	is_int(model_stats(md)->no_answer, 2, "no_answer counted");
+
+	/* tickets: cap 2, least recently used evicted */
+	ctx_set(4, 40, KDC, 88, CLI, 40001, UDP, "kerberos");
+	msg_set(KRB_AS_REP);
+	km.has_cname = 1;
+	snprintf(km.cname, sizeof(km.cname), "bob");
+	ticket_set(&km.ticket, 0x21, "krbtgt/CORP", "CORP");
+	model_krb(md, &mctx, &km);
+	is_int(xs.v[xs.n - 1].result, XR_OK, "late AS-REP still matched");
+	ctx_set(5, 41, KDC, 88, CLI, 40009, UDP, "kerberos");
+	ticket_set(&km.ticket, 0x22, "krbtgt/CORP", "CORP");
+	model_krb(md, &mctx, &km);
+	ap_req(6, 42, 50010, 80, "http", 0x21, 7);	/* uses 0x21 */
+	model_krb(md, &mctx, &km);
+	ctx_set(7, 43, KDC, 88, CLI, 40010, UDP, "kerberos");
+	msg_set(KRB_AS_REP);
+	ticket_set(&km.ticket, 0x23, "krbtgt/CORP", "CORP");
+	model_krb(md, &mctx, &km);
+	is_int(model_stats(md)->tickets_evicted, 1, "ticket cap: evicted");
+	ap_req(8, 44, 50011, 80, "http", 0x22, 8);
+	model_krb(md, &mctx, &km);
+	ap_req(9, 45, 50012, 80, "http", 0x21, 9);
+	model_krb(md, &mctx, &km);
+	is_int(model_stats(md)->presented - model_stats(md)->presented_linked,
+	    2, "0x11 never issued, 0x22 evicted (LRU)");
+	tv.tv_sec = 1700000000 + 200;
+	model_tick(md, &tv);
+	ap_req(10, 200, 50013, 80, "http", 0x21, 10);
+	model_krb(md, &mctx, &km);
+	is_int(model_stats(md)->presented - model_stats(md)->presented_linked,
+	    3, "ticket forgotten after ticket_secs");
+	/* KDC request older than answer_secs at the end: no answer */
+	as_req(11, 200, 40020, 3, "carol");
+	model_krb(md, &mctx, &km);
+	as_req(12, 240, 40021, 4, "dave");
+	model_krb(md, &mctx, &km);
+	model_free(md);
+	is_int(xs.v[xs.n - 2].result, XR_NO_ANSWER, "old AS at end: no answer");
+	is_int(xs.v[xs.n - 1].result, XR_UNKNOWN, "recent AS at end: unknown");
+	free(xs.v);
+}
+
+/* ---- captures ------------------------------------------------------- */
+
+static void
+test_captures(void)
+{
+	static struct run r;
+	const struct exchange *x;
+	char path[1024];
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "http-negotiate.pcap"), &r) != 0) {
+		ok(0, "http-negotiate.pcap read");
+		return;
+	}
+	x = find_x(&r.xs, XK_AS, "krbtgt/", 0, 0);
+	ok(x != NULL && x->result == XR_ERROR && x->error_code == 25,
+	    "http-negotiate: AS PREAUTH_REQUIRED first");
+	x = find_x(&r.xs, XK_AS, "krbtgt/", 0, 1);
+	ok(x != NULL && x->result == XR_OK && x->has_issued,
+	    "http-negotiate: then AS ok, TGT issued");
+	ok(x != NULL && strcmp(x->cname, "alice") == 0 &&
+	    strcmp(x->crealm, "LAB.EXAMPLE") == 0, "AS for alice@LAB.EXAMPLE");
+	x = find_x(&r.xs, XK_TGS, "HTTP/web.lab.example", 0, 0);
+	ok(x != NULL && x->result == XR_OK, "TGS HTTP/web.lab.example ok");
+	ok(x != NULL && strcmp(x->cname, "alice") == 0 &&
+	    x->presented_frame == 26, "TGS cname alice via TGT of frame 26");
+	ok(x != NULL && x->req_frame == 52 && x->rep_frame == 53,
+	    "TGS frames 52-53");
+	x = find_x(&r.xs, XK_AP, NULL, 80, 0);
+	ok(x != NULL && x->result == XR_OK && x->rep_frame == 59 &&
+	    strcmp(x->carrier_result, "response 200") == 0,
+	    "AP on port 80: AP-REP, 200");
+	ok(x != NULL && strcmp(x->carrier, "http") == 0 &&
+	    x->presented_frame == 53 && strcmp(x->cname, "alice") == 0,
+	    "AP on 80: ticket of frame 53, alice");
+	x = find_x(&r.xs, XK_AP, NULL, 8080, 0);
+	ok(x != NULL && x->result == XR_ERROR && x->error_code == 31 &&
+	    strcmp(x->carrier_result, "response 401") == 0,
+	    "AP on 8080: KRB_AP_ERR_MODIFIED, 401");
+	is_int(r.st.presented, 3, "http-negotiate: 3 presented");
+	is_int(r.st.presented_linked, r.st.presented,
+	    "http-negotiate: all linked");
+	is_int(r.xs.n, 5, "http-negotiate: 5 exchanges");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "tds-wrong-account.pcap"), &r) == 0) {
+		x = find_x(&r.xs, XK_AP, "MSSQLSvc/", 1433, 0);
+		ok(x != NULL && x->result == XR_ERROR && x->error_code == 31 &&
+		    strcmp(x->carrier_result, "result 18452") == 0,
+		    "tds-wrong-account: AP error 31, login 18452");
+		ok(x != NULL && strcmp(x->carrier, "tds") == 0 &&
+		    x->presented_frame != 0, "tds: ticket linked");
+	} else
+		ok(0, "tds-wrong-account.pcap read");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "samba-s4u.pcap"), &r) == 0) {
+		x = find_x(&r.xs, XK_TGS, "svc1", 0, 0);
+		ok(x != NULL && x->result == XR_OK &&
+		    strcmp(x->for_user, "alice@LAB.EXAMPLE") == 0,
+		    "samba-s4u: S4U2Self for alice");
+		x = find_x(&r.xs, XK_TGS, "cifs/dc.lab.example", 0, 0);
+		ok(x != NULL && x->has_additional && x->result == XR_OK &&
+		    x->additional_frame == 44,
+		    "S4U2Proxy cifs ok, evidence ticket of frame 44");
+		x = find_x(&r.xs, XK_TGS, "host/dc.lab.example", 0, 0);
+		ok(x != NULL && x->has_additional && x->result == XR_ERROR &&
+		    x->error_code == 13 && x->additional_frame == 106,
+		    "S4U2Proxy host: BADOPTION");
+		x = find_x(&r.xs, XK_TGS, "cifs/dc.lab.example", 0, 1);
+		ok(x != NULL && x->has_additional && x->result == XR_ERROR &&
+		    x->error_code == 13 && strcmp(x->cname, "svc1") == 0,
+		    "S4U2Proxy cifs again: BADOPTION, client svc1");
+	} else
+		ok(0, "samba-s4u.pcap read");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "double-hop.pcap"), &r) == 0) {
+		x = find_x(&r.xs, XK_TGS, "krbtgt/", 0, 0);
+		ok(x != NULL && x->result == XR_OK && x->has_issued,
+		    "double-hop: forwarded TGT requested");
+		x = find_x(&r.xs, XK_TGS, "MSSQLSvc/", 0, 0);
+		ok(x != NULL && x->client[0] == 192 && x->client[3] == 30 &&
+		    strcmp(x->cname, "alice") == 0 &&
+		    x->presented_frame == 23,
+		    "second hop: TGS from web host, alice via forwarded TGT");
+		x = find_x(&r.xs, XK_AP, "MSSQLSvc/", 1433, 0);
+		ok(x != NULL && x->result == XR_OK &&
+		    strcmp(x->cname, "alice") == 0 && x->presented_frame == 41,
+		    "second hop: AP to SQL as alice, ok");
+		is_int(r.st.presented_linked, r.st.presented,
+		    "double-hop: all presented tickets linked");
+	} else
+		ok(0, "double-hop.pcap read");
+	run_free(&r);
+}
+
+/* Every lab capture and real trace: linked == linkable. */
+static void
+linked_dir(const char *dir, const char *what)
+{
+	static struct run r;
+	struct dirent *de;
+	DIR *d;
+	char path[1024];
+	size_t len;
+	int n;
+
+	if ((d = opendir(dir)) == NULL) {
+		printf("# %s: %s absent, skipped\n", what, dir);
+		return;
+	}
+	n = 0;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (!(len > 5 && strcmp(de->d_name + len - 5, ".pcap") == 0) &&
+		    !(len > 7 && strcmp(de->d_name + len - 7, ".pcapng") == 0))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (run_capture(path, &r) != 0) {
+			ok(0, "%s read", de->d_name);
+			run_free(&r);
+			continue;
+		}
+		ok(r.st.presented_linked == r.linkable &&
+		    r.st.presented == r.presented,
+		    "%s: %s: presented %llu, linkable %lu, linked %llu "
+		    "(AP-REQ %lu, linkable %lu)", what, de->d_name,
+		    (unsigned long long)r.st.presented, r.linkable,
+		    (unsigned long long)r.st.presented_linked,
+		    r.ap_presented, r.ap_linkable);
+		n++;
+		run_free(&r);
+	}
+	closedir(d);
+	printf("# %s: %d captures\n", what, n);
+}
+
+static void
+test_real(void)
+{
+	char path[1024];
+	const char *top, *shared;
+
+	top = getenv("top_srcdir");
+	if (top == NULL)
+		top = "/work/main";
+	snprintf(path, sizeof(path), "%s/captures", top);
+	linked_dir(path, "lab");
+	shared = getenv("KS_SHARED");
+	if (shared != NULL)
+		snprintf(path, sizeof(path), "%s/captures/real", shared);
+	else
+		snprintf(path, sizeof(path), "%s/../shared/captures/real",
+		    top);
+	linked_dir(path, "real");
+}
+
+/* ---- flood ---------------------------------------------------------- */
+
+#define FLOOD_N		200000
+#define FLOOD_CAP	1000
+
+struct flood {
+	uint8_t		*seen;		/* per nonce: times handed over */
+	size_t		 calls, bad;
+	size_t		 unknown, no_answer;
+};
+
+static void
+flood_sink(void *arg, const struct exchange *x)
+{
+	struct flood *f = arg;
+	uint32_t k;
+
+	f->calls++;
+	/* the client address encodes the request number */
+	k = ((uint32_t)x->client[1] << 16 | (uint32_t)x->client[2] << 8 |
+	    x->client[3]);
+	if (k >= FLOOD_N || f->seen[k]++ != 0)
+		f->bad++;
+	if (x->result == XR_UNKNOWN)
+		f->unknown++;
+	else if (x->result == XR_NO_ANSWER)
+		f->no_answer++;
+}
+
+static void
+test_flood(void)
+{
+	struct model_limits lim;
+	struct model *md;
+	struct flood f;
+	char src[32];
+	uint32_t i;
+
+	memset(&f, 0, sizeof(f));
+	f.seen = xcalloc(FLOOD_N, 1);
+	model_limits_default(&lim);
+	lim.max_pending = FLOOD_CAP;
+	md = model_new(&lim, flood_sink, &f);
+	for (i = 0; i < FLOOD_N; i++) {
+		snprintf(src, sizeof(src), "10.%u.%u.%u", i >> 16,
+		    (i >> 8) & 0xff, i & 0xff);
+		ctx_set(i + 1, (long)(i / 10000), src, 1024 + (i % 60000),
+		    KDC, 88, UDP, "kerberos");
+		msg_set(KRB_AS_REQ);
+		km.has_nonce = 1;
+		km.nonce = i;
+		model_krb(md, &mctx, &km);
+	}
+	is_int(model_stats(md)->pending_evicted, FLOOD_N - FLOOD_CAP,
+	    "flood: evictions counted");
+	is_int(f.calls, FLOOD_N - FLOOD_CAP, "flood: evicted ones handed over");
+	is_int(f.unknown, FLOOD_N - FLOOD_CAP, "flood: evicted as unknown");
+	model_free(md);
+	is_int(f.calls, FLOOD_N, "flood: every exchange reaches the sink");
+	is_int(f.bad, 0, "flood: each exactly once");
+	is_int(f.unknown, FLOOD_N, "flood: the rest recent: unknown");
+	is_int(f.no_answer, 0, "flood: none counted unanswered");
+
+	/* 20 requests a second with time ticking: expiry, not eviction */
+	memset(f.seen, 0, FLOOD_N);
+	f.calls = f.bad = f.unknown = f.no_answer = 0;
+	md = model_new(&lim, flood_sink, &f);
+	for (i = 0; i < FLOOD_N; i++) {
+		snprintf(src, sizeof(src), "10.%u.%u.%u", i >> 16,
+		    (i >> 8) & 0xff, i & 0xff);
+		ctx_set(i + 1, (long)(i / 20), src, 1024 + (i % 60000),
+		    KDC, 88, UDP, "kerberos");
+		msg_set(KRB_AS_REQ);
+		km.has_nonce = 1;
+		km.nonce = i;
+		model_tick(md, &mctx.ts);
+		model_krb(md, &mctx, &km);
+	}
+	is_int(model_stats(md)->pending_evicted, 0, "ticking: no eviction");
+	ok(f.no_answer > FLOOD_N - FLOOD_CAP &&
+	    model_stats(md)->no_answer == f.no_answer,
+	    "ticking: expired as no answer, counted (%zu)", f.no_answer);
+	model_free(md);
+	is_int(f.calls, FLOOD_N, "ticking: every exchange reaches the sink");
+	is_int(f.bad, 0, "ticking: each exactly once");
+	is_int(f.unknown + f.no_answer, FLOOD_N, "ticking: unknown at end");
+	free(f.seen);
+}
