@@ -22,6 +22,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +66,11 @@ struct tkt {
 	int		 used;
 	char		 cname[KRB_NAME_MAX], crealm[KRB_REALM_MAX];
 	char		 sname[KRB_NAME_MAX], realm[KRB_REALM_MAX];
+	int		 family;
+	uint8_t		 owner[16];	/* the host it was issued to */
+	int		 delegation;	/* XD_*: obtained on someone's behalf */
+	int		 has_deleg_from;
+	uint8_t		 deleg_from[16];
 	uint64_t	 frame;		/* of the reply that issued it */
 	struct timeval	 last;		/* issued or last presented */
 	uint64_t	 hkey;
@@ -127,11 +134,13 @@ static struct tkt *t_find(struct model *, const uint8_t *);
 static void	t_unlink(struct model *, uint32_t);
 static void	t_link_tail(struct model *, uint32_t);
 static void	t_remove(struct model *, uint32_t);
-static void	t_learn(struct model *, const struct msg_ctx *,
+static void	t_learn(struct model *, const struct exchange *,
+		    const struct msg_ctx *,
 		    const struct krb_msg *);
 static struct tkt *t_use(struct model *, const uint8_t *,
 		    const struct timeval *);
 
+static void	note_delegation(struct exchange *, const struct tkt *);
 static void	present(struct model *, struct exchange *,
 		    const struct krb_msg *, const struct timeval *);
 static void	on_kdc_req(struct model *, const struct msg_ctx *,
@@ -564,7 +573,8 @@ t_remove(struct model *md, uint32_t i)
 
 /* An AS-REP / TGS-REP issues its ticket to the reply's client. */
 static void
-t_learn(struct model *md, const struct msg_ctx *mc, const struct krb_msg *m)
+t_learn(struct model *md, const struct exchange *x, const struct msg_ctx *mc,
+    const struct krb_msg *m)
 {
 	struct tkt *t, *nt;
 	uint32_t i, ncap;
@@ -612,6 +622,16 @@ t_learn(struct model *md, const struct msg_ctx *mc, const struct krb_msg *m)
 	snprintf(t->realm, sizeof(t->realm), "%s", m->ticket.realm);
 	t->frame = mc->frame;
 	t->last = mc->ts;
+	/* the reply goes to the host that asked */
+	t->family = mc->family;
+	memcpy(t->owner, mc->dst, sizeof(t->owner));
+	t->delegation = XD_NONE;
+	t->has_deleg_from = 0;
+	if (x != NULL && x->delegation != XD_NONE) {
+		t->delegation = x->delegation;
+		t->has_deleg_from = x->has_deleg_from;
+		memcpy(t->deleg_from, x->deleg_from, sizeof(t->deleg_from));
+	}
 	t_link_tail(md, i);
 }
 
@@ -653,14 +673,59 @@ present(struct model *md, struct exchange *x, const struct krb_msg *m,
 				snprintf(x->crealm, sizeof(x->crealm), "%s",
 				    t->crealm);
 			}
+			note_delegation(x, t);
 		}
 	}
 	if (m->msg_type == KRB_TGS_REQ && m->n_add_tickets > 0 &&
 	    m->add_tickets[0].present) {
 		x->has_additional = 1;
 		memcpy(x->additional, m->add_tickets[0].id, KRB_ID_LEN);
-		if ((t = t_use(md, m->add_tickets[0].id, ts)) != NULL)
+		/* cname-in-addl-tkt (KDCOptions bit 14): S4U2Proxy */
+		if (m->has_kdc_options &&
+		    (m->kdc_options & (UINT32_C(1) << (31 - 14))) != 0)
+			x->delegation = XD_CONSTRAINED;
+		if ((t = t_use(md, m->add_tickets[0].id, ts)) != NULL) {
 			x->additional_frame = t->frame;
+			/* on whose behalf: the evidence ticket's client */
+			if (x->delegation == XD_CONSTRAINED &&
+			    x->for_user[0] == '\0' && t->cname[0] != '\0') {
+				str_append(x->for_user, sizeof(x->for_user),
+				    t->cname);
+				str_append(x->for_user, sizeof(x->for_user),
+				    "@");
+				str_append(x->for_user, sizeof(x->for_user),
+				    t->crealm);
+			}
+		}
+	}
+	if (m->msg_type == KRB_TGS_REQ && x->delegation == XD_NONE &&
+	    x->for_user[0] != '\0')
+		x->delegation = XD_S4U2SELF;
+}
+
+/*
+ * The presented ticket tells whether the request acts for someone else:
+ * a ticket-granting ticket issued to one host and presented by another
+ * was forwarded (unconstrained delegation); a ticket obtained that way,
+ * or by S4U2Proxy, carries its delegation on.
+ */
+static void
+note_delegation(struct exchange *x, const struct tkt *t)
+{
+	size_t alen;
+
+	alen = t->family == AF_INET6 ? 16 : 4;
+	if (t->delegation != XD_NONE) {
+		x->delegation = t->delegation;
+		x->has_deleg_from = t->has_deleg_from;
+		memcpy(x->deleg_from, t->deleg_from, sizeof(x->deleg_from));
+		return;
+	}
+	if (strncmp(t->sname, "krbtgt/", 7) == 0 && t->family == x->family &&
+	    memcmp(t->owner, x->client, alen) != 0) {
+		x->delegation = XD_UNCONSTRAINED;
+		x->has_deleg_from = 1;
+		memcpy(x->deleg_from, t->owner, sizeof(x->deleg_from));
 	}
 }
 
@@ -796,16 +861,17 @@ on_kdc_rep(struct model *md, const struct msg_ctx *mc,
 	uint32_t i;
 	int kind;
 
-	t_learn(md, mc, m);
 	kind = m->msg_type == KRB_AS_REP ? XK_AS : XK_TGS;
 	conn_from(&c, mc, 1);
 	i = p_find_reply(md, &c, kind, m->ticket.present ?
 	    m->ticket.sname : NULL);
 	if (i == NIL) {
+		t_learn(md, NULL, mc, m);
 		md->st.orphan_replies++;
 		return;
 	}
 	x = &md->p[i].x;
+	t_learn(md, x, mc, m);
 	if (m->has_cname && (kind == XK_AS || x->cname[0] == '\0')) {
 		snprintf(x->cname, sizeof(x->cname), "%s", m->cname);
 		snprintf(x->crealm, sizeof(x->crealm), "%s", m->crealm);

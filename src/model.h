@@ -34,6 +34,14 @@
 #define XR_UNKNOWN	4	/* the capture ended first, or the carrier
 				 * said nothing we could tie to it */
 
+/* exchange.delegation: how the request acts for someone else */
+#define XD_NONE		0
+#define XD_UNCONSTRAINED 1	/* a ticket-granting ticket forwarded to
+				 * another host is used there (or a ticket
+				 * obtained with one) */
+#define XD_CONSTRAINED	2	/* S4U2Proxy: an evidence ticket */
+#define XD_S4U2SELF	3	/* S4U2Self: PA-FOR-USER / S4U-X509-USER */
+
 #define XT_MAX_FRAMES	8	/* frames kept per exchange */
 
 struct exchange {
@@ -66,6 +74,12 @@ struct exchange {
 	int		 has_additional;	/* S4U2Proxy evidence ticket */
 	uint8_t		 additional[KRB_ID_LEN];
 	uint64_t	 additional_frame;
+	/* delegation: for TGS and AP exchanges */
+	int		 delegation;		/* XD_* */
+	int		 has_deleg_from;	/* the user's own host, where
+						 * the forwarded ticket was
+						 * issued */
+	uint8_t		 deleg_from[16];
 	/* request details */
 	uint32_t	 kdc_options;		/* TGS/AS: as in krb_msg */
 	int		 has_kdc_options;

@@ -175,6 +175,7 @@ static void	report_auth(struct out *, const struct msg_ctx *,
 static void	report_carriers(struct out *, const struct stats *);
 static const char *xkind_str(int);
 static const char *xresult_str(int);
+static const char *xdeleg_str(int);
 static void	jb_id(struct jbuf *, const char *, const uint8_t *);
 static void	json_exchange(struct out *, const struct exchange *);
 static void	line_exchange(struct out *, const struct exchange *);
@@ -1880,6 +1881,21 @@ xresult_str(int r)
 	}
 }
 
+static const char *
+xdeleg_str(int d)
+{
+	switch (d) {
+	case XD_UNCONSTRAINED:
+		return "unconstrained";
+	case XD_CONSTRAINED:
+		return "constrained";
+	case XD_S4U2SELF:
+		return "s4u2self";
+	default:
+		return "none";
+	}
+}
+
 static void
 jb_id(struct jbuf *jb, const char *k, const uint8_t *id)
 {
@@ -1929,6 +1945,12 @@ json_exchange(struct out *out, const struct exchange *x)
 		jb_kstr(jb, "sname", x->sname);
 	if (x->realm[0] != '\0')
 		jb_kstr(jb, "realm", x->realm);
+	if (x->kind != XK_AS) {
+		jb_kstr(jb, "delegation", xdeleg_str(x->delegation));
+		if (x->has_deleg_from)
+			jb_kstr(jb, "delegated_from",
+			    addr_str(x->family, x->deleg_from));
+	}
 	if (x->has_kdc_options)
 		jb_flags(jb, "kdc_options", x->kdc_options,
 		    krb_kdc_option_name, 1);
@@ -1979,6 +2001,15 @@ line_exchange(struct out *out, const struct exchange *x)
 		fprintf(fp, " -> %s@%s", x->sname, x->realm);
 	fprintf(fp, " %s > %s.%u", addr_str(x->family, x->client),
 	    addr_str(x->family, x->server), x->sport);
+	if (x->delegation != XD_NONE) {
+		fprintf(fp, " [%s", xdeleg_str(x->delegation));
+		if (x->for_user[0] != '\0')
+			fprintf(fp, " for %s", x->for_user);
+		if (x->has_deleg_from)
+			fprintf(fp, " from %s", addr_str(x->family,
+			    x->deleg_from));
+		fputs("]", fp);
+	}
 	fprintf(fp, " %s", xresult_str(x->result));
 	if (x->has_error_code)
 		fprintf(fp, " %s", err_str(x->error_code, buf, sizeof(buf)));

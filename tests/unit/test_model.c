@@ -773,10 +773,15 @@ test_captures(void)
 		ok(x != NULL && x->result == XR_OK &&
 		    strcmp(x->for_user, "alice@LAB.EXAMPLE") == 0,
 		    "samba-s4u: S4U2Self for alice");
+		is_int(x != NULL ? x->delegation : -1, XD_S4U2SELF,
+		    "samba-s4u: S4U2Self marked s4u2self");
 		x = find_x(&r.xs, XK_TGS, "cifs/dc.lab.example", 0, 0);
 		ok(x != NULL && x->has_additional && x->result == XR_OK &&
 		    x->additional_frame == 44,
 		    "S4U2Proxy cifs ok, evidence ticket of frame 44");
+		ok(x != NULL && x->delegation == XD_CONSTRAINED &&
+		    strcmp(x->for_user, "alice@LAB.EXAMPLE") == 0,
+		    "S4U2Proxy: constrained, on behalf of alice");
 		x = find_x(&r.xs, XK_TGS, "host/dc.lab.example", 0, 0);
 		ok(x != NULL && x->has_additional && x->result == XR_ERROR &&
 		    x->error_code == 13 && x->additional_frame == 106,
@@ -799,10 +804,18 @@ test_captures(void)
 		    strcmp(x->cname, "alice") == 0 &&
 		    x->presented_frame == 23,
 		    "second hop: TGS from web host, alice via forwarded TGT");
+		ok(x != NULL && x->delegation == XD_UNCONSTRAINED &&
+		    x->has_deleg_from && x->deleg_from[3] == 20,
+		    "second hop: unconstrained, TGT forwarded from .20");
 		x = find_x(&r.xs, XK_AP, "MSSQLSvc/", 1433, 0);
 		ok(x != NULL && x->result == XR_OK &&
 		    strcmp(x->cname, "alice") == 0 && x->presented_frame == 41,
 		    "second hop: AP to SQL as alice, ok");
+		is_int(x != NULL ? x->delegation : -1, XD_UNCONSTRAINED,
+		    "second hop: the AP exchange carries the delegation");
+		x = find_x(&r.xs, XK_AP, "HTTP/", 80, 0);
+		is_int(x != NULL ? x->delegation : -1, XD_NONE,
+		    "first hop: alice's own AP-REQ is no delegation");
 		is_int(r.st.presented_linked, r.st.presented,
 		    "double-hop: all presented tickets linked");
 	} else
