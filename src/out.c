@@ -85,6 +85,23 @@ struct fail_row {
 	char		 text[512];
 };
 
+#define MAX_STORIES	256	/* clients with a story in the report */
+#define STORY_STEPS	24	/* steps kept per client */
+#define STORY_LINE	192
+#define MAX_CHAINS	64	/* delegation hops listed */
+
+/* One client's exchanges, one line each, in the order they finished. */
+struct story {
+	int		 family;
+	uint8_t		 addr[16];
+	char		 who[KRB_NAME_MAX + KRB_REALM_MAX];	/* first
+						 * principal seen */
+	uint64_t	 first_frame;
+	int		 n;
+	uint64_t	 more;			/* steps past STORY_STEPS */
+	char		 step[STORY_STEPS][STORY_LINE];
+};
+
 struct jbuf {
 	char		*p;
 	size_t		 len, cap;
@@ -109,6 +126,12 @@ struct out {
 	struct fail_row	 fail[MAX_FAIL_ROWS];
 	int		 n_fail;
 	uint64_t	 fail_other;
+	struct story	*stories;	/* MAX_STORIES, made on first use */
+	int		 n_stories;
+	uint64_t	 stories_other;	/* exchanges of clients past the cap */
+	char		 chain[MAX_CHAINS][2 * STORY_LINE];
+	int		 n_chains;
+	uint64_t	 chains_other;
 };
 
 static void	jb_raw(struct jbuf *, const char *, size_t);
@@ -179,6 +202,9 @@ static const char *xdeleg_str(int);
 static void	jb_id(struct jbuf *, const char *, const uint8_t *);
 static void	json_exchange(struct out *, const struct exchange *);
 static void	line_exchange(struct out *, const struct exchange *);
+static void	story_step(char *, size_t, const struct exchange *);
+static void	report_exchange(struct out *, const struct exchange *);
+static void	report_stories(struct out *);
 static void	json_stats(struct out *, const struct engine *,
 		    const struct run_info *);
 static void	text_report(struct out *, const struct engine *,
@@ -214,6 +240,7 @@ out_free(struct out *out)
 		free(out->other.princ[k]);
 	free(out->jb.p);
 	free(out->clients);
+	free(out->stories);
 	free(out);
 }
 
@@ -2021,6 +2048,154 @@ line_exchange(struct out *out, const struct exchange *x)
 	fputc('\n', fp);
 }
 
+/*
+ * One step of a client's story:
+ * "TGS  MSSQLSvc/sql:1433@LAB  #40-#41  ok  [unconstrained: alice@LAB
+ * from 192.0.2.20]", "tds  192.0.2.40:1433 MSSQLSvc/...  #42-#43  ok".
+ * Pieces are appended with util.h's cut rule.
+ */
+static void
+story_step(char *dst, size_t dstsz, const struct exchange *x)
+{
+	char b[64];
+
+	dst[0] = '\0';
+	if (x->kind == XK_AP) {
+		snprintf(b, sizeof(b), "%-4s %s:%u ", x->carrier,
+		    addr_str(x->family, x->server), x->sport);
+		str_append(dst, dstsz, b);
+		str_append(dst, dstsz, x->sname);
+	} else {
+		snprintf(b, sizeof(b), "%-4s ", xkind_str(x->kind));
+		str_append(dst, dstsz, b);
+		str_append(dst, dstsz, x->sname);
+		str_append(dst, dstsz, "@");
+		str_append(dst, dstsz, x->realm);
+	}
+	snprintf(b, sizeof(b), "  #%" PRIu64, x->req_frame);
+	str_append(dst, dstsz, b);
+	if (x->rep_frame != 0 && x->rep_frame != x->req_frame) {
+		snprintf(b, sizeof(b), "-#%" PRIu64, x->rep_frame);
+		str_append(dst, dstsz, b);
+	}
+	str_append(dst, dstsz, "  ");
+	if (x->result == XR_ERROR && x->has_error_code)
+		str_append(dst, dstsz, err_str(x->error_code, b, sizeof(b)));
+	else
+		str_append(dst, dstsz, xresult_str(x->result));
+	if (x->carrier_result[0] != '\0') {
+		str_append(dst, dstsz, " (");
+		str_append(dst, dstsz, x->carrier_result);
+		str_append(dst, dstsz, ")");
+	}
+	if (x->delegation == XD_NONE)
+		return;
+	str_append(dst, dstsz, "  [");
+	str_append(dst, dstsz, xdeleg_str(x->delegation));
+	str_append(dst, dstsz, ": ");
+	if (x->for_user[0] != '\0')
+		str_append(dst, dstsz, x->for_user);
+	else {
+		str_append(dst, dstsz, x->cname);
+		str_append(dst, dstsz, "@");
+		str_append(dst, dstsz, x->crealm);
+	}
+	if (x->has_deleg_from) {
+		str_append(dst, dstsz, " from ");
+		str_append(dst, dstsz, addr_str(x->family, x->deleg_from));
+	}
+	str_append(dst, dstsz, "]");
+}
+
+static void
+report_exchange(struct out *out, const struct exchange *x)
+{
+	struct story *st;
+	size_t alen;
+	char *c;
+	int i;
+
+	if (out->stories == NULL)
+		out->stories = xcalloc(MAX_STORIES, sizeof(*out->stories));
+	alen = x->family == AF_INET6 ? 16 : 4;
+	for (i = 0; i < out->n_stories; i++)
+		if (out->stories[i].family == x->family &&
+		    memcmp(out->stories[i].addr, x->client, alen) == 0)
+			break;
+	if (i == out->n_stories) {
+		if (i == MAX_STORIES) {
+			out->stories_other++;
+			return;
+		}
+		st = &out->stories[out->n_stories++];
+		st->family = x->family;
+		memcpy(st->addr, x->client, sizeof(st->addr));
+		st->first_frame = x->req_frame;
+	}
+	st = &out->stories[i];
+	if (st->who[0] == '\0' && x->cname[0] != '\0' &&
+	    x->delegation == XD_NONE)
+		snprintf(st->who, sizeof(st->who), "%s@%s", x->cname,
+		    x->crealm);
+	if (st->n < STORY_STEPS)
+		story_step(st->step[st->n++], STORY_LINE, x);
+	else
+		st->more++;
+	/* a hop of a delegation chain: the user's host -> this host ->
+	 * the service */
+	if (x->delegation == XD_NONE || x->kind == XK_AS)
+		return;
+	if (out->n_chains == MAX_CHAINS) {
+		out->chains_other++;
+		return;
+	}
+	c = out->chain[out->n_chains++];
+	c[0] = '\0';
+	str_append(c, 2 * STORY_LINE, x->has_deleg_from ?
+	    addr_str(x->family, x->deleg_from) : "(S4U: no user host)");
+	str_append(c, 2 * STORY_LINE, " -> ");
+	str_append(c, 2 * STORY_LINE, addr_str(x->family, x->client));
+	str_append(c, 2 * STORY_LINE, ": ");
+	story_step(c + strlen(c), 2 * STORY_LINE - strlen(c), x);
+}
+
+/* Stories: per client, one line per exchange; then delegation hops. */
+static void
+report_stories(struct out *out)
+{
+	FILE *fp = out->o.fp;
+	const struct story *st;
+	char head[KRB_NAME_MAX + KRB_REALM_MAX + 64];
+	int i, k;
+
+	if (out->n_stories > 0) {
+		fprintf(fp, "\nStories (one line per exchange, by client)\n");
+		for (i = 0; i < out->n_stories; i++) {
+			st = &out->stories[i];
+			snprintf(head, sizeof(head), "%s %s",
+			    addr_str(st->family, st->addr), st->who);
+			for (k = 0; k < st->n; k++)
+				fprintf(fp, "  %-40s %s\n", k == 0 ? head : "",
+				    st->step[k]);
+			if (st->more > 0)
+				fprintf(fp, "  %-40s (%" PRIu64 " more)\n", "",
+				    st->more);
+		}
+		if (out->stories_other > 0)
+			fprintf(fp, "  (%" PRIu64 " exchanges of more "
+			    "clients)\n", out->stories_other);
+	}
+	if (out->n_chains > 0) {
+		fprintf(fp, "\nDelegation (the user's host -> the host acting "
+		    "for the user: the step)\n");
+		for (i = 0; i < out->n_chains; i++)
+			fprintf(fp, "  %s\n", out->chain[i]);
+		if (out->chains_other > 0)
+			fprintf(fp, "  (%" PRIu64 " more)\n",
+			    out->chains_other);
+	}
+}
+
 void
 out_exchange(void *arg, const struct exchange *x)
 {
@@ -2036,6 +2211,7 @@ out_exchange(void *arg, const struct exchange *x)
 	default:
 		if (out->o.verbose > 0)
 			line_exchange(out, x);
+		report_exchange(out, x);
 		break;
 	}
 }
@@ -2285,6 +2461,7 @@ text_report(struct out *out, const struct engine *eng,
 			    out->errs_other);
 	}
 
+	report_stories(out);
 	report_carriers(out, st);
 
 	fprintf(fp, "\nTraffic\n");
