@@ -24,6 +24,7 @@
 #include "engine.h"
 #include "out.h"
 #include "util.h"
+#include "wfile.h"
 
 #define EXIT_USAGE	2
 
@@ -46,12 +47,14 @@ static const struct option longopts[] = {
 struct sinks {
 	struct out	*out;
 	struct model	*model;
+	struct wfile	*wf;		/* -w, or NULL */
 };
 
 static void	usage(FILE *);
 static void	to_krb(void *, const struct msg_ctx *, const struct krb_msg *);
 static void	to_auth(void *, const struct msg_ctx *,
 		    const struct auth_rec *);
+static void	to_exchange(void *, const struct exchange *);
 static void	to_ntlm(void *, const struct msg_ctx *,
 		    const struct ntlm_msg *);
 static void	to_spnego(void *, const struct msg_ctx *,
@@ -84,6 +87,16 @@ to_auth(void *arg, const struct msg_ctx *mc, const struct auth_rec *a)
 }
 
 static void
+to_exchange(void *arg, const struct exchange *x)
+{
+	struct sinks *k = arg;
+
+	out_exchange(k->out, x);
+	if (k->wf != NULL)
+		wfile_note(k->wf, x);
+}
+
+static void
 to_ntlm(void *arg, const struct msg_ctx *mc, const struct ntlm_msg *m)
 {
 	out_ntlm(((struct sinks *)arg)->out, mc, m);
@@ -106,7 +119,7 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 "usage: krbscope [-pv] [-B size] [-c count] [-f expression] [-i interface]\n"
-"                [-r file] [-s snaplen] [-Z user] [--json]\n"
+"                [-r file] [-s snaplen] [-w file] [-Z user] [--json]\n"
 "                [--port name=port] [expression]\n"
 "       krbscope -D | --help | --version\n"
 "\n"
@@ -118,9 +131,12 @@ usage(FILE *fp)
 "  -B SIZE        live: kernel buffer size in KiB\n"
 "  -p             live: do not put the interface in promiscuous mode\n"
 "  -Z USER        drop privileges to USER after opening the capture\n"
-"  -v             one line per Kerberos message (-vv: more fields)\n"
+"  -v             one line per message and exchange (-vv: more fields)\n"
+"  -w FILE        with -r: write the packets of the connections whose\n"
+"                 exchanges failed to FILE (pcap)\n"
 "  --json         NDJSON records on standard output\n"
-"  --port NAME=PORT  also decode protocol NAME on PORT (kerberos)\n"
+"  --port NAME=PORT  also decode protocol NAME on PORT (kerberos, tds,\n"
+"                 smb2, ldap, dcerpc, http, dns, gss)\n"
 "  -D             list the interfaces that can be captured on\n"
 "  -h, --help     this summary\n"
 "  --version      the version\n"
@@ -218,14 +234,17 @@ main(int argc, char **argv)
 	struct model_limits ml;
 	struct timespec t0, t1;
 	char err[512], *expr;
+	const char *wpath;
+	unsigned long nw;
 	long count;
 	int ch, json, verbose, list, rc;
 
 	memset(&co, 0, sizeof(co));
+	wpath = NULL;
 	count = 0;
 	json = verbose = list = 0;
 	expr = NULL;
-	while ((ch = getopt_long(argc, argv, "B:c:Df:hi:pr:s:vZ:", longopts,
+	while ((ch = getopt_long(argc, argv, "B:c:Df:hi:pr:s:vw:Z:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'B':
@@ -258,6 +277,9 @@ main(int argc, char **argv)
 			break;
 		case 'v':
 			verbose++;
+			break;
+		case 'w':
+			wpath = optarg;
 			break;
 		case 'Z':
 			co.user = optarg;
@@ -293,6 +315,11 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		co.filter = expr = join_args(argc, argv);
+	}
+	if (wpath != NULL && (co.file == NULL || strcmp(co.file, "-") == 0)) {
+		fprintf(stderr, "krbscope: -w needs -r FILE (the file is read "
+		    "again to write the packets)\n");
+		return EXIT_USAGE;
 	}
 	if ((co.file == NULL) == (co.iface == NULL)) {
 		fprintf(stderr, "krbscope: give one of -r FILE or -i "
@@ -331,7 +358,8 @@ main(int argc, char **argv)
 	out = out_new(&oo);
 	model_limits_default(&ml);
 	sinks.out = out;
-	sinks.model = model_new(&ml, out_exchange, out);
+	sinks.wf = wpath != NULL ? wfile_new() : NULL;
+	sinks.model = model_new(&ml, to_exchange, &sinks);
 	ops.krb = to_krb;
 	ops.ntlm = to_ntlm;
 	ops.spnego = to_spnego;
@@ -355,6 +383,21 @@ main(int argc, char **argv)
 	ri.interrupted = capture_interrupted();
 	ri.model = model_stats(sinks.model);
 	out_finish(out, &eng, &ri);
+	if (sinks.wf != NULL && rc == 0) {
+		if (wfile_write(sinks.wf, co.file, wpath, &nw, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "krbscope: %s\n", err);
+			rc = -1;
+		} else {
+			fprintf(stderr, "krbscope: wrote %lu packets of %d "
+			    "connections with a failed exchange to %s\n", nw,
+			    wfile_count(sinks.wf), wpath);
+			if (wfile_left_out(sinks.wf) > 0)
+				fprintf(stderr, "krbscope: %lu more such "
+				    "connections left out\n",
+				    wfile_left_out(sinks.wf));
+		}
+	}
 	if (oo.live && eng.st.have_pcap_stats)
 		fprintf(stderr, "krbscope: %llu packets captured, %llu "
 		    "received by filter, %llu dropped by kernel\n",
@@ -362,6 +405,7 @@ main(int argc, char **argv)
 		    (unsigned long long)eng.st.pcap_recv,
 		    (unsigned long long)eng.st.pcap_drop);
 	model_free(sinks.model);
+	wfile_free(sinks.wf);
 	out_free(out);
 	asn1ref_fini();
 	capture_close(cap);

@@ -56,7 +56,23 @@ t "-c with a bad number: exit 2" status_is 2 "$bin" -c x -r x
 
 if [ ! -f "$kinit" ] || [ ! -f "$msgtypes" ]; then
 	skip "capture-based cases" "shared captures absent"
-	echo "1..$n"
+	# -w: the connections of failed exchanges, read back
+http=$top_srcdir/captures/http-negotiate.pcap
+t "-w without -r: exit 2" status_is 2 "$bin" -i lo -w "$tmp/w.pcap"
+t "-w with -r -: exit 2" status_is 2 "$bin" -r - -w "$tmp/w.pcap"
+if [ -f "$http" ]; then
+	t "-w writes the failed connection (KRB-ERROR 31 on 8080)" sh -c \
+	    "'$bin' -r '$http' -w '$tmp/w.pcap' >/dev/null 2>'$tmp/w.err' &&
+	     grep -q 'wrote 12 packets of 1 connections' '$tmp/w.err' &&
+	     '$bin' --json -r '$tmp/w.pcap' | grep -q '\"error_code\":31'"
+	t "-w leaves out PREAUTH_REQUIRED and the healthy port 80" sh -c \
+	    "! '$bin' --json -r '$tmp/w.pcap' | \
+	     grep -q '\"error_code\":25\|\"dport\":80,'"
+else
+	skip "-w writes the failed connection" "no lab capture"
+	skip "-w leaves out healthy connections" "no lab capture"
+fi
+echo "1..$n"
 	exit 0
 fi
 
@@ -140,4 +156,20 @@ t "-v prints one line per message" sh -c \
      \$(grep -c '\"type\":\"krb\"' '$tmp/file.json') ]"
 t "the report counts the messages" sh -c \
     "'$bin' -r '$kinit' | grep -q '^Kerberos: 188 messages'"
+# -w: the connections of failed exchanges, read back
+http=$top_srcdir/captures/http-negotiate.pcap
+t "-w without -r: exit 2" status_is 2 "$bin" -i lo -w "$tmp/w.pcap"
+t "-w with -r -: exit 2" status_is 2 "$bin" -r - -w "$tmp/w.pcap"
+if [ -f "$http" ]; then
+	t "-w writes the failed connection (KRB-ERROR 31 on 8080)" sh -c \
+	    "'$bin' -r '$http' -w '$tmp/w.pcap' >/dev/null 2>'$tmp/w.err' &&
+	     grep -q 'wrote 12 packets of 1 connections' '$tmp/w.err' &&
+	     '$bin' --json -r '$tmp/w.pcap' | grep -q '\"error_code\":31'"
+	t "-w leaves out PREAUTH_REQUIRED and the healthy port 80" sh -c \
+	    "! '$bin' --json -r '$tmp/w.pcap' | \
+	     grep -q '\"error_code\":25\|\"dport\":80,'"
+else
+	skip "-w writes the failed connection" "no lab capture"
+	skip "-w leaves out healthy connections" "no lab capture"
+fi
 echo "1..$n"

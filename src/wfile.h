@@ -1,0 +1,29 @@
+/*
+ * krbscope - Kerberos network traffic analyzer
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * wfile.h - -w FILE: the packets of the connections whose exchanges
+ * failed, written to a pcap for Wireshark.
+ */
+#ifndef KS_WFILE_H
+#define KS_WFILE_H
+
+#include "model.h"
+
+struct wfile;
+
+struct wfile	*wfile_new(void);
+void		 wfile_free(struct wfile *);
+/* An exchange is over: remember its connection if it failed. */
+void		 wfile_note(struct wfile *, const struct exchange *);
+int		 wfile_count(const struct wfile *);	/* connections */
+unsigned long	 wfile_left_out(const struct wfile *);	/* past the cap */
+/*
+ * Reads the capture file in again and writes to out_path every packet of
+ * the connections noted (all of them, both directions). 0 or -1 (err).
+ */
+int		 wfile_write(const struct wfile *, const char *in,
+		    const char *out_path, unsigned long *written_out,
+		    char *err, size_t errsz);
+
+#endif /* KS_WFILE_H */
