@@ -128,6 +128,8 @@ struct out {
 	uint64_t	 fail_other;
 	struct story	*stories;	/* MAX_STORIES, made on first use */
 	int		 n_stories;
+	int16_t		 story_idx[2 * MAX_STORIES];	/* hash -> index
+						 * + 1 (open addressing) */
 	uint64_t	 stories_other;	/* exchanges of clients past the cap */
 	char		 chain[MAX_CHAINS][2 * STORY_LINE];
 	int		 n_chains;
@@ -2111,22 +2113,31 @@ static void
 report_exchange(struct out *out, const struct exchange *x)
 {
 	struct story *st;
-	size_t alen;
+	size_t alen, h;
 	char *c;
 	int i;
 
 	if (out->stories == NULL)
 		out->stories = xcalloc(MAX_STORIES, sizeof(*out->stories));
 	alen = x->family == AF_INET6 ? 16 : 4;
-	for (i = 0; i < out->n_stories; i++)
+	h = (size_t)hash64(x->client, alen, (uint64_t)x->family) %
+	    (2 * MAX_STORIES);
+	for (;; h = (h + 1) % (2 * MAX_STORIES)) {
+		if (out->story_idx[h] == 0) {
+			i = out->n_stories;
+			break;
+		}
+		i = out->story_idx[h] - 1;
 		if (out->stories[i].family == x->family &&
 		    memcmp(out->stories[i].addr, x->client, alen) == 0)
 			break;
+	}
 	if (i == out->n_stories) {
 		if (i == MAX_STORIES) {
 			out->stories_other++;
 			return;
 		}
+		out->story_idx[h] = (int16_t)(i + 1);
 		st = &out->stories[out->n_stories++];
 		st->family = x->family;
 		memcpy(st->addr, x->client, sizeof(st->addr));
