@@ -99,7 +99,11 @@ to_exchange(void *arg, const struct exchange *x)
 static void
 to_ntlm(void *arg, const struct msg_ctx *mc, const struct ntlm_msg *m)
 {
-	out_ntlm(((struct sinks *)arg)->out, mc, m);
+	struct sinks *k = arg;
+
+	out_ntlm(k->out, mc, m);
+	model_tick(k->model, &mc->ts);
+	model_ntlm(k->model, mc, m);
 }
 
 static void
@@ -360,6 +364,7 @@ main(int argc, char **argv)
 	sinks.out = out;
 	sinks.wf = wpath != NULL ? wfile_new() : NULL;
 	sinks.model = model_new(&ml, to_exchange, &sinks);
+	model_set_session_sink(sinks.model, out_session, out_chain, out);
 	ops.krb = to_krb;
 	ops.ntlm = to_ntlm;
 	ops.spnego = to_spnego;

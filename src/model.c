@@ -14,6 +14,14 @@
  * by ticket id, with a least-recently-used list. Both grow by doubling up
  * to their caps; nothing else is allocated per record.
  *
+ * Sessions (per client host and principal) are built from the finished
+ * exchanges, NTLM logins and carrier events in a third table, keyed by
+ * the host, with a least-recently-active list; chains are read from the
+ * sessions when they are handed over (MS-SFU 3.2.5 for S4U, RFC 4120
+ * 2.8 for forwarded TGTs). An NTLM AUTHENTICATE (MS-NLMP 3.1.5.1.2)
+ * waits for the carrier's verdict in the pending table, as an entry of
+ * the private kind XK_NTLM that never reaches the exchange sink.
+ *
  * An AP exchange waits for the carrier's verdict after its AP-REP or
  * KRB-ERROR. When the verdict comes first (a carrier that reports the
  * outcome before the token of the same PDU), the exchange is held until
@@ -29,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 
 #include "engine.h"
@@ -40,6 +49,17 @@
 #define TAB_FIRST	64		/* first allocation of a table */
 #define MAX_BUCKETS	(1u << 20)
 #define HASH_SEED	0x6b73636f70654d44ULL
+
+/* pend.x.kind of an NTLM login awaiting its verdict (never emitted) */
+#define XK_NTLM		100
+
+/* s_find() modes */
+#define SF_EXACT	1	/* this principal, or adopt a nameless one */
+#define SF_RECENT	2	/* the host's most recently active */
+
+#define KDC_ERR_S_PRINCIPAL_UNKNOWN	7
+#define KDC_ERR_PREAUTH_REQUIRED	25
+#define KRB_ERR_RESPONSE_TOO_BIG	52
 
 /* pend.state */
 #define PS_WAIT		1	/* no answer yet */
@@ -59,6 +79,19 @@ struct pend {
 	uint64_t	 hkey;
 	uint32_t	 hnext;		/* bucket chain, or free list */
 	uint32_t	 prev, next;	/* age list */
+	int		 ntlm_anon;	/* XK_NTLM: anonymous */
+};
+
+/* A session slot. */
+struct sslot {
+	struct session	 s;
+	int		 used;
+	uint64_t	 hkey;		/* of the host */
+	uint32_t	 hnext;
+	uint32_t	 prev, next;	/* least recently active first */
+	uint64_t	 touch;		/* md->seq when last active */
+	uint64_t	 ap_mask;	/* bits of the servers it logged in
+					 * to with Kerberos (host_hash) */
 };
 
 struct tkt {
@@ -102,6 +135,15 @@ struct model {
 	uint32_t	 t_cap, t_n, t_free, t_head, t_tail;
 	uint32_t	*t_bucket;
 	uint32_t	 t_nb;
+
+	session_sink_fn	 s_sink;
+	chain_sink_fn	 c_sink;
+	void		*s_arg;
+	int		 sess_on;
+	struct sslot	*s;		/* sessions */
+	uint32_t	 s_cap, s_n, s_free, s_head, s_tail;
+	uint32_t	*s_bucket;
+	uint32_t	 s_nb;
 
 	int		 has_held;	/* an AP exchange whose verdict came
 					 * before its token */
@@ -157,6 +199,46 @@ static void	on_error(struct model *, const struct msg_ctx *,
 		    const struct krb_msg *);
 static void	verdict_text(char *, size_t, const struct auth_rec *);
 
+static uint64_t	host_hash(int, const uint8_t *);
+static size_t	alen_of(int);
+static int	same_host(int, const uint8_t *, int, const uint8_t *);
+static void	principal_of(char *, size_t, const char *, const char *);
+static void	s_unlink(struct model *, uint32_t);
+static void	s_link_tail(struct model *, uint32_t);
+static uint32_t	s_find(struct model *, int, const uint8_t *, const char *,
+		    int);
+static uint32_t	s_new(struct model *, int, const uint8_t *, const char *);
+static uint32_t	s_get(struct model *, int, const uint8_t *, const char *,
+		    int);
+static void	s_when(struct session *, uint64_t, const struct timeval *);
+static struct sess_service *s_service(struct model *, struct session *,
+		    const uint8_t *, uint16_t, const char *);
+static struct sess_service *s_host_service(struct model *, int,
+		    const uint8_t *, const uint8_t *, uint16_t, const char *);
+static void	s_uncontact(struct model *, const struct exchange *);
+static void	s_note_deleg(struct session *, const struct exchange *);
+static void	s_exchange(struct model *, const struct exchange *);
+static void	s_ntlm_done(struct model *, const struct exchange *, int);
+static void	s_contact(struct model *, const struct msg_ctx *,
+		    const struct auth_rec *);
+static int	ntlm_is(const char *, const char *, const char *);
+static int	spn_host_is(const char *, const char *);
+static int	outcome_rank(int);
+static void	s_outcome(struct model *, struct session *);
+static void	hop_frame(struct chain_hop *, uint64_t);
+static void	hop_from_ap(struct chain_hop *, const struct session *,
+		    const struct sess_service *);
+static const struct sess_service *ap_to(struct model *, int,
+		    const uint8_t *, const uint8_t *, const uint8_t *,
+		    const struct timeval *, const struct session **);
+static void	s_chains(struct model *, const struct session *);
+static void	s_chain_ticket(struct model *, const struct session *,
+		    const struct sess_ticket *);
+static void	s_chain_infer(struct model *, const struct session *,
+		    const struct sess_service *);
+static void	s_release(struct model *, uint32_t, int);
+static void	s_finish_all(struct model *);
+
 void
 model_limits_default(struct model_limits *lim)
 {
@@ -164,6 +246,7 @@ model_limits_default(struct model_limits *lim)
 	lim->max_tickets = 8192;
 	lim->answer_secs = 30;
 	lim->ticket_secs = 36000;
+	lim->max_sessions = 128;
 }
 
 static uint32_t
@@ -196,6 +279,11 @@ model_new(const struct model_limits *lim, exchange_sink_fn sink, void *arg)
 		md->lim.max_tickets = 1;
 	if (md->lim.max_tickets > NIL - 1)
 		md->lim.max_tickets = NIL - 1;
+	if (md->lim.max_sessions == 0)
+		md->lim.max_sessions = 1;
+	if (md->lim.max_sessions > NIL - 1)
+		md->lim.max_sessions = NIL - 1;
+	md->s_free = md->s_head = md->s_tail = NIL;
 	md->sink = sink;
 	md->arg = arg;
 	md->p_free = md->p_head = md->p_tail = NIL;
@@ -221,6 +309,8 @@ model_free(struct model *md)
 	free(md->p_bucket);
 	free(md->t);
 	free(md->t_bucket);
+	free(md->s);
+	free(md->s_bucket);
 	free(md);
 }
 
@@ -237,7 +327,7 @@ model_finish(struct model *md)
 		result = pe->x.result;
 		if (pe->state == PS_WAIT) {
 			result = XR_UNKNOWN;
-			if (pe->x.kind != XK_AP &&
+			if (pe->x.kind != XK_AP && pe->x.kind != XK_NTLM &&
 			    tv_after(&pe->last, &md->now,
 			    md->lim.answer_secs)) {
 				result = XR_NO_ANSWER;
@@ -246,6 +336,7 @@ model_finish(struct model *md)
 		}
 		p_finish(md, i, result);
 	}
+	s_finish_all(md);
 }
 
 const struct model_stats *
@@ -339,6 +430,8 @@ emit(struct model *md, struct exchange *x)
 	md->st.exchanges++;
 	if (md->sink != NULL)
 		md->sink(md->arg, x);
+	if (md->sess_on)
+		s_exchange(md, x);
 }
 
 static void
@@ -415,11 +508,16 @@ static void
 p_finish(struct model *md, uint32_t i, int result)
 {
 	struct exchange x;
+	int anon;
 
 	x = md->p[i].x;
 	x.result = result;
+	anon = md->p[i].ntlm_anon;
 	p_remove(md, i);
-	emit(md, &x);
+	if (x.kind == XK_NTLM)
+		s_ntlm_done(md, &x, anon);
+	else
+		emit(md, &x);
 }
 
 /* A fresh entry on the connection, evicting the oldest when full. */
@@ -490,7 +588,8 @@ p_find_reply(struct model *md, const struct conn *c, int kind,
 	i = md->p_bucket[conn_hash(c) & (md->p_nb - 1)];
 	for (; i != NIL; i = pe->hnext) {
 		pe = &md->p[i];
-		if (!conn_is(&pe->x, c) || (kind != 0 && pe->x.kind != kind))
+		if (!conn_is(&pe->x, c) || (kind != 0 && pe->x.kind != kind) ||
+		    (kind == 0 && pe->x.kind == XK_NTLM))
 			continue;
 		score = (pe->state == PS_WAIT) * 2;
 		if (sname != NULL && sname[0] != '\0' &&
@@ -616,8 +715,15 @@ t_learn(struct model *md, const struct exchange *x, const struct msg_ctx *mc,
 		md->t_n++;
 		md->st.tickets_known++;
 	}
-	snprintf(t->cname, sizeof(t->cname), "%s", m->cname);
-	snprintf(t->crealm, sizeof(t->crealm), "%s", m->crealm);
+	if (x != NULL && x->kind == XK_TGS && x->cname[0] != '\0' &&
+	    strcmp(m->crealm, "WELLKNOWN:ANONYMOUS") == 0) {
+		/* FAST hides the client (RFC 6113 5.4.2): the TGT's */
+		snprintf(t->cname, sizeof(t->cname), "%s", x->cname);
+		snprintf(t->crealm, sizeof(t->crealm), "%s", x->crealm);
+	} else {
+		snprintf(t->cname, sizeof(t->cname), "%s", m->cname);
+		snprintf(t->crealm, sizeof(t->crealm), "%s", m->crealm);
+	}
 	snprintf(t->sname, sizeof(t->sname), "%s", m->ticket.sname);
 	snprintf(t->realm, sizeof(t->realm), "%s", m->ticket.realm);
 	t->frame = mc->frame;
@@ -873,6 +979,8 @@ on_kdc_rep(struct model *md, const struct msg_ctx *mc,
 	x = &md->p[i].x;
 	t_learn(md, x, mc, m);
 	if (m->has_cname && (kind == XK_AS || x->cname[0] == '\0')) {
+		/* (a TGS exchange keeps its TGT's client: FAST may hide it
+		 * in the reply) */
 		snprintf(x->cname, sizeof(x->cname), "%s", m->cname);
 		snprintf(x->crealm, sizeof(x->crealm), "%s", m->crealm);
 	}
@@ -1034,19 +1142,43 @@ model_auth(struct model *md, const struct msg_ctx *mc,
 {
 	struct conn c;
 	struct exchange *x;
-	uint32_t i;
+	uint32_t i, n;
 	int replied;
 
 	if (md->has_held && md->held_frame != mc->frame)
 		flush_held(md);
 	note_time(md, &mc->ts);
-	if (a->outcome != AUTH_OK && a->outcome != AUTH_FAIL)
-		return;
 	conn_from(&c, mc, 1);
 	if ((i = p_find_reply(md, &c, XK_AP, NULL)) == NIL) {
 		conn_from(&c, mc, 0);
-		if ((i = p_find_reply(md, &c, XK_AP, NULL)) == NIL)
-			return;
+		i = p_find_reply(md, &c, XK_AP, NULL);
+	}
+	n = NIL;
+	if (i == NIL && md->sess_on) {
+		conn_from(&c, mc, 1);
+		if ((n = p_find_reply(md, &c, XK_NTLM, NULL)) == NIL) {
+			conn_from(&c, mc, 0);
+			n = p_find_reply(md, &c, XK_NTLM, NULL);
+		}
+	}
+	if (a->outcome != AUTH_OK && a->outcome != AUTH_FAIL) {
+		if (i == NIL && n == NIL && md->sess_on)
+			s_contact(md, mc, a);
+		return;
+	}
+	if (i == NIL && n != NIL) {
+		/* the verdict on an NTLM login */
+		x = &md->p[n].x;
+		verdict_text(x->carrier_result, sizeof(x->carrier_result), a);
+		x->rep_frame = mc->frame;
+		x->rep_ts = mc->ts;
+		p_finish(md, n, a->outcome == AUTH_OK ? XR_OK : XR_ERROR);
+		return;
+	}
+	if (i == NIL) {
+		if (md->sess_on)
+			s_contact(md, mc, a);
+		return;
 	}
 	x = &md->p[i].x;
 	replied = md->p[i].state == PS_REPLIED;
@@ -1085,7 +1217,9 @@ model_tick(struct model *md, const struct timeval *now)
 		pe = &md->p[i];
 		if (!tv_after(&pe->last, now, md->lim.answer_secs))
 			break;
-		if (pe->state == PS_WAIT) {
+		if (pe->state == PS_WAIT && pe->x.kind == XK_NTLM)
+			p_finish(md, i, XR_UNKNOWN);
+		else if (pe->state == PS_WAIT) {
 			md->st.no_answer++;
 			p_finish(md, i, XR_NO_ANSWER);
 		} else
@@ -1094,4 +1228,1089 @@ model_tick(struct model *md, const struct timeval *now)
 	while ((i = md->t_head) != NIL &&
 	    tv_after(&md->t[i].last, now, md->lim.ticket_secs))
 		t_remove(md, i);
+}
+
+/* ---- sessions -------------------------------------------------------- */
+
+const char *
+model_outcome_name(int o)
+{
+	switch (o) {
+	case SO_OK:
+		return "ok";
+	case SO_KERBEROS_REJECTED:
+		return "kerberos_rejected";
+	case SO_NTLM_FALLBACK:
+		return "ntlm_fallback";
+	case SO_LOGIN_FAILED:
+		return "login_failed";
+	case SO_KDC_ERROR:
+		return "kdc_error";
+	case SO_NO_LOGIN:
+		return "no_login";
+	case SO_NO_ANSWER:
+		return "no_answer";
+	default:
+		return "?";
+	}
+}
+
+void
+model_set_session_sink(struct model *md, session_sink_fn ss,
+    chain_sink_fn cs, void *arg)
+{
+	uint32_t i;
+
+	md->s_sink = ss;
+	md->c_sink = cs;
+	md->s_arg = arg;
+	if (md->sess_on || (ss == NULL && cs == NULL))
+		return;
+	md->sess_on = 1;
+	md->s_nb = buckets_for(md->lim.max_sessions);
+	md->s_bucket = xmalloc(md->s_nb * sizeof(*md->s_bucket));
+	for (i = 0; i < md->s_nb; i++)
+		md->s_bucket[i] = NIL;
+}
+
+void
+model_ntlm(struct model *md, const struct msg_ctx *mc,
+    const struct ntlm_msg *m)
+{
+	struct conn c;
+	struct pend *pe;
+	struct exchange *x;
+	uint32_t i, next;
+
+	if (md->has_held && md->held_frame != mc->frame)
+		flush_held(md);
+	note_time(md, &mc->ts);
+	if (!md->sess_on || m->msg_type != NTLM_AUTHENTICATE)
+		return;
+	md->st.ntlm_logins++;
+	conn_from(&c, mc, 0);
+	/* one login at a time on a connection */
+	i = md->p_bucket[conn_hash(&c) & (md->p_nb - 1)];
+	for (; i != NIL; i = next) {
+		pe = &md->p[i];
+		next = pe->hnext;
+		if (conn_is(&pe->x, &c) && pe->x.kind == XK_NTLM)
+			p_finish(md, i, XR_UNKNOWN);
+	}
+	i = p_alloc(md, &c);
+	pe = &md->p[i];
+	pe->last = mc->ts;
+	pe->ntlm_anon = m->anonymous;
+	x = &pe->x;
+	x->kind = XK_NTLM;
+	x->carrier = mc->carrier;
+	str_append(x->cname, sizeof(x->cname), m->user);
+	str_append(x->crealm, sizeof(x->crealm), m->domain);
+	str_append(x->sname, sizeof(x->sname), m->av_target_name);
+	x->req_frame = mc->frame;
+	x->req_ts = mc->ts;
+	add_frame(x, mc->frame);
+}
+
+static size_t
+alen_of(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+static uint64_t
+host_hash(int family, const uint8_t *addr)
+{
+	uint8_t k[17];
+
+	k[0] = (uint8_t)family;
+	memcpy(k + 1, addr, 16);
+	return hash64(k, sizeof(k), HASH_SEED);
+}
+
+static int
+same_host(int fa, const uint8_t *a, int fb, const uint8_t *b)
+{
+	return fa == fb && memcmp(a, b, alen_of(fa)) == 0;
+}
+
+/* "name@realm", cut with "..."; "" without a name. */
+static void
+principal_of(char *dst, size_t dstsz, const char *name, const char *realm)
+{
+	dst[0] = '\0';
+	if (name[0] == '\0')
+		return;
+	str_append(dst, dstsz, name);
+	if (realm[0] != '\0') {
+		str_append(dst, dstsz, "@");
+		str_append(dst, dstsz, realm);
+	}
+}
+
+static void
+s_unlink(struct model *md, uint32_t i)
+{
+	struct sslot *ss = &md->s[i];
+
+	if (ss->prev != NIL)
+		md->s[ss->prev].next = ss->next;
+	else
+		md->s_head = ss->next;
+	if (ss->next != NIL)
+		md->s[ss->next].prev = ss->prev;
+	else
+		md->s_tail = ss->prev;
+	ss->prev = ss->next = NIL;
+}
+
+static void
+s_link_tail(struct model *md, uint32_t i)
+{
+	struct sslot *ss = &md->s[i];
+
+	ss->next = NIL;
+	ss->prev = md->s_tail;
+	if (md->s_tail != NIL)
+		md->s[md->s_tail].next = i;
+	else
+		md->s_head = i;
+	md->s_tail = i;
+	ss->touch = ++md->seq;
+}
+
+/*
+ * A session of the host: SF_EXACT: the principal's, else one with no
+ * principal yet (it takes the name); SF_RECENT: the most recently active
+ * one. NIL when none.
+ */
+static uint32_t
+s_find(struct model *md, int family, const uint8_t *host,
+    const char *principal, int mode)
+{
+	struct sslot *ss;
+	uint32_t i, nameless;
+
+	nameless = NIL;
+	i = md->s_bucket[host_hash(family, host) & (md->s_nb - 1)];
+	for (; i != NIL; i = ss->hnext) {
+		ss = &md->s[i];
+		if (!same_host(family, host, ss->s.family, ss->s.host))
+			continue;
+		if (mode == SF_RECENT) {
+			if (nameless == NIL || ss->touch >
+			    md->s[nameless].touch)
+				nameless = i;
+			continue;
+		}
+		if (strcmp(ss->s.principal, principal) == 0)
+			return i;
+		if (ss->s.principal[0] == '\0' && nameless == NIL)
+			nameless = i;
+	}
+	if (nameless != NIL && mode == SF_EXACT)
+		snprintf(md->s[nameless].s.principal,
+		    sizeof(md->s[nameless].s.principal), "%s", principal);
+	return nameless;
+}
+
+/* A new session, handing over the least recently active when full. */
+static uint32_t
+s_new(struct model *md, int family, const uint8_t *host,
+    const char *principal)
+{
+	struct sslot *ss, *ns;
+	uint32_t i, ncap;
+
+	if (md->s_n >= md->lim.max_sessions && md->s_head != NIL) {
+		md->st.sessions_evicted++;
+		s_release(md, md->s_head, 1);
+	}
+	if (md->s_free == NIL) {
+		ncap = md->s_cap == 0 ? 16 : md->s_cap * 2;
+		if (ncap > md->lim.max_sessions)
+			ncap = (uint32_t)md->lim.max_sessions;
+		ns = xrealloc(md->s, (size_t)ncap * sizeof(*ns));
+		md->s = ns;
+		for (i = ncap; i > md->s_cap; i--) {
+			md->s[i - 1].used = 0;
+			md->s[i - 1].hnext = md->s_free;
+			md->s_free = i - 1;
+		}
+		md->s_cap = ncap;
+	}
+	i = md->s_free;
+	ss = &md->s[i];
+	md->s_free = ss->hnext;
+	memset(ss, 0, sizeof(*ss));
+	ss->used = 1;
+	ss->s.family = family;
+	memcpy(ss->s.host, host, alen_of(family));
+	str_append(ss->s.principal, sizeof(ss->s.principal), principal);
+	ss->hkey = host_hash(family, ss->s.host);
+	ss->hnext = md->s_bucket[ss->hkey & (md->s_nb - 1)];
+	md->s_bucket[ss->hkey & (md->s_nb - 1)] = i;
+	s_link_tail(md, i);
+	md->s_n++;
+	return i;
+}
+
+/* The session a record joins (see model.h), now the most recent. */
+static uint32_t
+s_get(struct model *md, int family, const uint8_t *host,
+    const char *principal, int mode)
+{
+	uint32_t i;
+
+	i = s_find(md, family, host, principal, mode);
+	if (i == NIL)
+		return s_new(md, family, host, mode == SF_EXACT ?
+		    principal : "");
+	if (md->s_tail != i) {
+		s_unlink(md, i);
+		s_link_tail(md, i);
+	}
+	return i;
+}
+
+static void
+s_when(struct session *s, uint64_t frame, const struct timeval *ts)
+{
+	if (frame == 0)
+		return;
+	if (s->first_frame == 0 || frame < s->first_frame)
+		s->first_frame = frame;
+	if (frame > s->last_frame)
+		s->last_frame = frame;
+	if ((s->first_ts.tv_sec == 0 && s->first_ts.tv_usec == 0) ||
+	    timercmp(ts, &s->first_ts, <))
+		s->first_ts = *ts;
+	if (timercmp(ts, &s->last_ts, >))
+		s->last_ts = *ts;
+}
+
+/* The session's entry for server:port over carrier; NULL when full. */
+static struct sess_service *
+s_service(struct model *md, struct session *s, const uint8_t *server,
+    uint16_t port, const char *carrier)
+{
+	struct sess_service *sv;
+	int i;
+
+	for (i = 0; i < s->n_services; i++) {
+		sv = &s->services[i];
+		if (sv->port == port && memcmp(sv->server, server,
+		    alen_of(s->family)) == 0 && (sv->carrier == carrier ||
+		    (sv->carrier != NULL && carrier != NULL &&
+		    strcmp(sv->carrier, carrier) == 0)))
+			return sv;
+	}
+	if (s->n_services == SESS_MAX_SERVICES) {
+		s->services_cut++;
+		md->st.sessions_cut++;
+		return NULL;
+	}
+	sv = &s->services[s->n_services++];
+	memset(sv, 0, sizeof(*sv));
+	memcpy(sv->server, server, alen_of(s->family));
+	sv->port = port;
+	sv->carrier = carrier;
+	return sv;
+}
+
+/* Any session of the host that already has server:port/carrier. */
+static struct sess_service *
+s_host_service(struct model *md, int family, const uint8_t *host,
+    const uint8_t *server, uint16_t port, const char *carrier)
+{
+	struct sslot *ss;
+	struct sess_service *sv;
+	uint32_t i;
+	int k;
+
+	i = md->s_bucket[host_hash(family, host) & (md->s_nb - 1)];
+	for (; i != NIL; i = ss->hnext) {
+		ss = &md->s[i];
+		if (!same_host(family, host, ss->s.family, ss->s.host))
+			continue;
+		for (k = 0; k < ss->s.n_services; k++) {
+			sv = &ss->s.services[k];
+			if (sv->port == port && memcmp(sv->server, server,
+			    alen_of(family)) == 0 && carrier != NULL &&
+			    sv->carrier != NULL &&
+			    strcmp(sv->carrier, carrier) == 0) {
+				if (md->s_tail != i) {
+					s_unlink(md, i);
+					s_link_tail(md, i);
+				}
+				return sv;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A login shows who the client is: a connection-only entry noted the
+ * other way round (both ports high) is dropped.
+ */
+static void
+s_uncontact(struct model *md, const struct exchange *x)
+{
+	struct sslot *ss;
+	struct sess_service *sv;
+	uint32_t i;
+	int k;
+
+	i = md->s_bucket[host_hash(x->family, x->server) & (md->s_nb - 1)];
+	for (; i != NIL; i = ss->hnext) {
+		ss = &md->s[i];
+		if (!same_host(x->family, x->server, ss->s.family,
+		    ss->s.host))
+			continue;
+		for (k = 0; k < ss->s.n_services; k++) {
+			sv = &ss->s.services[k];
+			if (sv->port != x->cport || sv->n_ap > 0 ||
+			    sv->n_ntlm > 0 || memcmp(sv->server, x->client,
+			    alen_of(x->family)) != 0)
+				continue;
+			ss->s.n_services--;
+			memmove(sv, sv + 1, (size_t)(ss->s.n_services - k) *
+			    sizeof(*sv));
+			return;
+		}
+	}
+}
+
+/* An exchange acting for someone else makes the host a middle tier. */
+static void
+s_note_deleg(struct session *s, const struct exchange *x)
+{
+	if (x->delegation == XD_NONE)
+		return;
+	if (s->delegation == XD_NONE || s->delegation == XD_S4U2SELF)
+		s->delegation = x->delegation;
+	if (x->has_deleg_from && !s->has_deleg_from) {
+		s->has_deleg_from = 1;
+		memcpy(s->deleg_from, x->deleg_from, sizeof(s->deleg_from));
+	}
+	if (s->for_user[0] == '\0') {
+		if (x->for_user[0] != '\0')
+			str_append(s->for_user, sizeof(s->for_user),
+			    x->for_user);
+		else
+			principal_of(s->for_user, sizeof(s->for_user),
+			    x->cname, x->crealm);
+	}
+}
+
+static void
+s_exchange(struct model *md, const struct exchange *x)
+{
+	char who[SESS_NAME_MAX];
+	struct session *s;
+	struct sess_ticket *t;
+	struct sess_service *sv;
+	uint32_t i;
+	int k, first_error;
+
+	principal_of(who, sizeof(who), x->cname, x->crealm);
+	i = s_get(md, x->family, x->client, who, who[0] != '\0' ? SF_EXACT :
+	    SF_RECENT);
+	s = &md->s[i].s;
+	s_when(s, x->req_frame, &x->req_ts);
+	s_when(s, x->rep_frame, &x->rep_ts);
+	s_note_deleg(s, x);
+	switch (x->kind) {
+	case XK_AS:
+		if (s->tgt.n_exchanges++ == 0 ||
+		    x->req_frame < s->tgt.first_frame)
+			s->tgt.first_frame = x->req_frame;
+		if (x->req_frame < s->tgt.req_frame)
+			break;
+		s->tgt.result = x->result;
+		s->tgt.has_error_code = x->has_error_code;
+		s->tgt.error_code = x->error_code;
+		s->tgt.req_frame = x->req_frame;
+		s->tgt.rep_frame = x->rep_frame;
+		if (x->has_issued) {
+			s->tgt.has_ticket = 1;
+			memcpy(s->tgt.ticket, x->issued, KRB_ID_LEN);
+		}
+		break;
+	case XK_TGS:
+		/* one entry per SPN; each delegated request its own */
+		t = NULL;
+		for (k = 0; k < s->n_tickets; k++)
+			if (x->delegation == XD_NONE &&
+			    s->tickets[k].delegation == XD_NONE &&
+			    strcmp(s->tickets[k].spn, x->sname) == 0) {
+				t = &s->tickets[k];
+				break;
+			}
+		if (t == NULL) {
+			if (s->n_tickets == SESS_MAX_TICKETS) {
+				s->tickets_cut++;
+				md->st.sessions_cut++;
+				break;
+			}
+			t = &s->tickets[s->n_tickets++];
+			memset(t, 0, sizeof(*t));
+			str_append(t->spn, sizeof(t->spn), x->sname);
+		}
+		t->n_exchanges++;
+		if (x->req_frame < t->req_frame)
+			break;
+		t->result = x->result;
+		t->has_error_code = x->has_error_code;
+		t->error_code = x->error_code;
+		t->delegation = x->delegation;
+		t->for_user[0] = '\0';
+		str_append(t->for_user, sizeof(t->for_user), x->for_user);
+		t->has_deleg_from = x->has_deleg_from;
+		memcpy(t->deleg_from, x->deleg_from, sizeof(t->deleg_from));
+		t->has_issued = x->has_issued;
+		memcpy(t->issued, x->issued, KRB_ID_LEN);
+		t->has_additional = x->has_additional;
+		memcpy(t->additional, x->additional, KRB_ID_LEN);
+		t->req_frame = x->req_frame;
+		t->rep_frame = x->rep_frame;
+		t->ts = x->req_ts;
+		break;
+	case XK_AP:
+		s_uncontact(md, x);
+		md->s[i].ap_mask |= UINT64_C(1) <<
+		    (host_hash(x->family, x->server) & 63);
+		sv = s_service(md, s, x->server, x->sport, x->carrier);
+		if (sv == NULL)
+			break;
+		if (sv->spn[0] == '\0' || x->sname[0] != '\0') {
+			sv->spn[0] = '\0';
+			str_append(sv->spn, sizeof(sv->spn), x->sname);
+		}
+		sv->n_ap++;
+		if (x->result == XR_OK)
+			sv->n_ap_ok++;
+		else if (x->result == XR_ERROR)
+			sv->n_ap_error++;
+		if (sv->n_ap == 1 || timercmp(&x->req_ts, &sv->ap_first_ts,
+		    <))
+			sv->ap_first_ts = x->req_ts;
+		if (timercmp(&x->req_ts, &sv->ap_last_ts, >))
+			sv->ap_last_ts = x->req_ts;
+		/* the first refused one, else the last */
+		first_error = x->result == XR_ERROR &&
+		    sv->ap_result != XR_ERROR;
+		if (!first_error && (sv->ap_result == XR_ERROR ||
+		    x->req_frame < sv->ap_req_frame))
+			break;
+		sv->ap_result = x->result;
+		sv->ap_has_error_code = x->has_error_code;
+		sv->ap_error_code = x->error_code;
+		sv->ap_carrier_result[0] = '\0';
+		str_append(sv->ap_carrier_result,
+		    sizeof(sv->ap_carrier_result), x->carrier_result);
+		sv->ap_delegation = x->delegation;
+		sv->ap_has_ticket = x->has_presented;
+		memcpy(sv->ap_ticket, x->presented, KRB_ID_LEN);
+		sv->ap_req_frame = x->req_frame;
+		sv->ap_rep_frame = x->rep_frame;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Is the NTLM user (user, domain) the principal "name@realm"? */
+static int
+ntlm_is(const char *principal, const char *user, const char *domain)
+{
+	const char *at;
+	size_t n;
+
+	if (principal[0] == '\0' || user[0] == '\0')
+		return 0;
+	if (strcasecmp(principal, user) == 0)
+		return 1;
+	at = strchr(principal, '@');
+	n = at != NULL ? (size_t)(at - principal) : strlen(principal);
+	if (strlen(user) == n && strncasecmp(principal, user, n) == 0)
+		return 1;
+	/* "user@domain" against "user@DOMAIN.FULL": the name part */
+	at = strchr(user, '@');
+	if (at != NULL && (size_t)(at - user) == n &&
+	    strncasecmp(principal, user, n) == 0)
+		return 1;
+	(void)domain;
+	return 0;
+}
+
+static void
+s_ntlm_done(struct model *md, const struct exchange *x, int anon)
+{
+	char who[SESS_NAME_MAX];
+	struct sslot *ss;
+	struct session *s;
+	struct sess_service *sv;
+	uint32_t i;
+	int first_fail;
+
+	if (!md->sess_on)
+		return;
+	/* the host's session of that user, else its most recent */
+	i = NIL;
+	if (!anon) {
+		i = md->s_bucket[host_hash(x->family, x->client) &
+		    (md->s_nb - 1)];
+		for (; i != NIL; i = ss->hnext) {
+			ss = &md->s[i];
+			if (same_host(x->family, x->client, ss->s.family,
+			    ss->s.host) && ntlm_is(ss->s.principal, x->cname,
+			    x->crealm))
+				break;
+		}
+	}
+	if (i == NIL)
+		i = s_find(md, x->family, x->client, "", SF_RECENT);
+	if (i == NIL) {
+		who[0] = '\0';
+		if (!anon && x->cname[0] != '\0') {
+			if (x->crealm[0] != '\0') {
+				str_append(who, sizeof(who), x->crealm);
+				str_append(who, sizeof(who), "\\");
+			}
+			str_append(who, sizeof(who), x->cname);
+		}
+		i = s_new(md, x->family, x->client, who);
+	} else if (md->s_tail != i) {
+		s_unlink(md, i);
+		s_link_tail(md, i);
+	}
+	s = &md->s[i].s;
+	s_when(s, x->req_frame, &x->req_ts);
+	s_when(s, x->rep_frame, &x->rep_ts);
+	s_uncontact(md, x);
+	sv = s_service(md, s, x->server, x->sport, x->carrier);
+	if (sv == NULL)
+		return;
+	if (sv->spn[0] == '\0')
+		str_append(sv->spn, sizeof(sv->spn), x->sname);
+	sv->n_ntlm++;
+	if (x->result == XR_OK)
+		sv->n_ntlm_ok++;
+	else if (x->result == XR_ERROR)
+		sv->n_ntlm_fail++;
+	first_fail = x->result == XR_ERROR && sv->ntlm_result != XR_ERROR;
+	if (!first_fail && sv->ntlm_result == XR_ERROR)
+		return;
+	sv->ntlm_result = x->result;
+	sv->ntlm_user[0] = sv->ntlm_domain[0] = sv->ntlm_spn[0] = '\0';
+	str_append(sv->ntlm_user, sizeof(sv->ntlm_user), x->cname);
+	str_append(sv->ntlm_domain, sizeof(sv->ntlm_domain), x->crealm);
+	str_append(sv->ntlm_spn, sizeof(sv->ntlm_spn), x->sname);
+	sv->ntlm_anonymous = anon;
+	sv->ntlm_carrier_result[0] = '\0';
+	str_append(sv->ntlm_carrier_result, sizeof(sv->ntlm_carrier_result),
+	    x->carrier_result);
+	sv->ntlm_frame = x->req_frame;
+	sv->ntlm_rep_frame = x->rep_frame;
+	sv->ntlm_ts = x->req_ts;
+}
+
+/*
+ * A carrier event on a connection with no login pending: the client
+ * contacted the service (TDS PRELOGIN, SMB2 NEGOTIATE, HTTP 401, ...).
+ * The client is the one already known as such on the connection, else
+ * the side with the higher port.
+ */
+static void
+s_contact(struct model *md, const struct msg_ctx *mc,
+    const struct auth_rec *a)
+{
+	const uint8_t *client, *server;
+	struct sess_service *sv;
+	struct session *s;
+	uint32_t i;
+	uint16_t port;
+
+	sv = s_host_service(md, mc->family, mc->src, mc->dst, mc->dport,
+	    mc->carrier);
+	if (sv == NULL)
+		sv = s_host_service(md, mc->family, mc->dst, mc->src,
+		    mc->sport, mc->carrier);
+	if (mc->sport < mc->dport) {
+		client = mc->dst;
+		server = mc->src;
+		port = mc->sport;
+	} else {
+		client = mc->src;
+		server = mc->dst;
+		port = mc->dport;
+	}
+	if (sv == NULL) {
+		i = s_get(md, mc->family, client, "", SF_RECENT);
+		s = &md->s[i].s;
+		s_when(s, mc->frame, &mc->ts);
+		if ((sv = s_service(md, s, server, port, mc->carrier)) ==
+		    NULL)
+			return;
+	}
+	if (!sv->contacted) {
+		sv->contacted = 1;
+		sv->contact_frame = mc->frame;
+		sv->contact_ts = mc->ts;
+	}
+	if ((a->outcome == AUTH_OK && sv->contact_result == 0) ||
+	    (a->outcome == AUTH_FAIL && sv->contact_result != XR_ERROR)) {
+		sv->contact_result = a->outcome == AUTH_OK ? XR_OK :
+		    XR_ERROR;
+		verdict_text(sv->contact_carrier_result,
+		    sizeof(sv->contact_carrier_result), a);
+	}
+}
+
+/* Does the SPN "svc/host[:port]" name the host of "svc/host[:port]"? */
+static int
+spn_host_is(const char *a, const char *b)
+{
+	const char *ha, *hb;
+	size_t na, nb;
+
+	if ((ha = strchr(a, '/')) == NULL || (hb = strchr(b, '/')) == NULL)
+		return 0;
+	ha++;
+	hb++;
+	na = strcspn(ha, ":/@");
+	nb = strcspn(hb, ":/@");
+	return na > 0 && na == nb && strncasecmp(ha, hb, na) == 0;
+}
+
+static int
+outcome_rank(int o)
+{
+	switch (o) {
+	case SO_KERBEROS_REJECTED:
+		return 0;
+	case SO_NTLM_FALLBACK:
+		return 1;
+	case SO_LOGIN_FAILED:
+		return 2;
+	case SO_KDC_ERROR:
+		return 3;
+	case SO_NO_LOGIN:
+		return 4;
+	case SO_NO_ANSWER:
+		return 5;
+	default:
+		return 6;
+	}
+}
+
+/* Each service's outcome, then the session's: the most important. */
+static void
+s_outcome(struct model *md, struct session *s)
+{
+	struct sess_service *sv;
+	const struct sess_ticket *t;
+	int i, k, o, best, possible, login;
+
+	best = SO_OK;
+	login = 0;
+	for (i = 0; i < s->n_services; i++)
+		if (s->services[i].n_ap > 0 || s->services[i].n_ntlm > 0)
+			login = 1;
+	for (i = 0; i < s->n_services; i++) {
+		sv = &s->services[i];
+		possible = (s->tgt.has_ticket && s->tgt.result == XR_OK) ||
+		    strchr(sv->ntlm_spn, '/') != NULL;
+		for (k = 0; k < s->n_tickets && !possible; k++) {
+			t = &s->tickets[k];
+			if (t->result == XR_ERROR && t->has_error_code &&
+			    t->error_code == KDC_ERR_S_PRINCIPAL_UNKNOWN &&
+			    (sv->ntlm_spn[0] == '\0' ||
+			    spn_host_is(t->spn, sv->ntlm_spn)))
+				possible = 1;
+		}
+		if (sv->n_ap_error > 0 && sv->ap_has_error_code)
+			o = SO_KERBEROS_REJECTED;
+		else if (sv->n_ntlm > 0 && possible && sv->n_ap_ok == 0) {
+			o = SO_NTLM_FALLBACK;
+			sv->ntlm_fallback = 1;
+		} else if (sv->n_ap_error > 0 || sv->n_ntlm_fail > 0 ||
+		    (sv->n_ap == 0 && sv->n_ntlm == 0 &&
+		    sv->contact_result == XR_ERROR))
+			o = SO_LOGIN_FAILED;
+		else if (sv->n_ap_ok > 0 || sv->n_ntlm_ok > 0 ||
+		    sv->contact_result == XR_OK)
+			o = SO_OK;
+		else if (sv->n_ap == 0 && sv->n_ntlm == 0)
+			o = SO_NO_LOGIN;
+		else
+			o = SO_NO_ANSWER;
+		sv->outcome = o;
+		/* a connection with no login counts when nothing else of
+		 * the session logged in */
+		if (o == SO_NO_LOGIN && login)
+			continue;
+		if (outcome_rank(o) < outcome_rank(best))
+			best = o;
+	}
+	if (s->tgt.n_exchanges > 0) {
+		o = SO_OK;
+		if (s->tgt.result == XR_ERROR && !(s->tgt.has_error_code &&
+		    (s->tgt.error_code == KDC_ERR_PREAUTH_REQUIRED ||
+		    s->tgt.error_code == KRB_ERR_RESPONSE_TOO_BIG)))
+			o = SO_KDC_ERROR;
+		else if (s->tgt.result == XR_NO_ANSWER)
+			o = SO_NO_ANSWER;
+		if (outcome_rank(o) < outcome_rank(best))
+			best = o;
+	}
+	for (k = 0; k < s->n_tickets; k++) {
+		t = &s->tickets[k];
+		o = SO_OK;
+		if (t->result == XR_ERROR && !(t->has_error_code &&
+		    t->error_code == KRB_ERR_RESPONSE_TOO_BIG))
+			o = SO_KDC_ERROR;
+		else if (t->result == XR_NO_ANSWER)
+			o = SO_NO_ANSWER;
+		if (outcome_rank(o) < outcome_rank(best))
+			best = o;
+	}
+	s->outcome = best;
+	(void)md;
+}
+
+/* Frames ascending, no duplicates; when full the last slot keeps the
+ * highest. */
+static void
+hop_frame(struct chain_hop *h, uint64_t f)
+{
+	int i, j;
+
+	if (f == 0)
+		return;
+	for (i = 0; i < h->n_frames; i++) {
+		if (h->frames[i] == f)
+			return;
+		if (h->frames[i] > f)
+			break;
+	}
+	if (h->n_frames == CHAIN_MAX_FRAMES) {
+		if (f > h->frames[CHAIN_MAX_FRAMES - 1])
+			h->frames[CHAIN_MAX_FRAMES - 1] = f;
+		return;
+	}
+	for (j = h->n_frames; j > i; j--)
+		h->frames[j] = h->frames[j - 1];
+	h->frames[i] = f;
+	h->n_frames++;
+}
+
+/* A hop from a session's Kerberos logins at one service. */
+static void
+hop_from_ap(struct chain_hop *h, const struct session *s,
+    const struct sess_service *sv)
+{
+	h->has_from = 1;
+	memcpy(h->from, s->host, sizeof(h->from));
+	h->has_to = 1;
+	memcpy(h->to, sv->server, sizeof(h->to));
+	h->port = sv->port;
+	h->carrier = sv->carrier;
+	str_append(h->spn, sizeof(h->spn), sv->spn);
+	h->auth = HA_KERBEROS;
+	h->delegation = sv->ap_delegation;
+	h->has_ticket = sv->ap_has_ticket;
+	memcpy(h->ticket, sv->ap_ticket, KRB_ID_LEN);
+	h->result = sv->ap_result;
+	h->has_error_code = sv->ap_has_error_code;
+	h->error_code = sv->ap_error_code;
+	str_append(h->carrier_result, sizeof(h->carrier_result),
+	    sv->ap_carrier_result);
+	hop_frame(h, sv->ap_req_frame);
+	hop_frame(h, sv->ap_rep_frame);
+}
+
+/*
+ * A Kerberos login at host "to" (any port): from host "from" (NULL: any
+ * other host), or presenting ticket "id" (NULL: any); with "before": the
+ * latest whose AP-REQ is at most CHAIN_INFER_SECS before it and not after
+ * it. The session it belongs to in *s_out.
+ */
+static const struct sess_service *
+ap_to(struct model *md, int family, const uint8_t *from, const uint8_t *to,
+    const uint8_t *id, const struct timeval *before,
+    const struct session **s_out)
+{
+	const struct sslot *ss;
+	const struct sess_service *sv, *best;
+	struct timeval lo;
+	uint64_t bit;
+	uint32_t i;
+	int k;
+
+	best = NULL;
+	*s_out = NULL;
+	bit = UINT64_C(1) << (host_hash(family, to) & 63);
+	memset(&lo, 0, sizeof(lo));
+	if (before != NULL) {
+		lo = *before;
+		lo.tv_sec -= CHAIN_INFER_SECS;
+	}
+	for (i = md->s_head; i != NIL; i = md->s[i].next) {
+		ss = &md->s[i];
+		if (ss->s.family != family || (ss->ap_mask & bit) == 0)
+			continue;
+		if (from != NULL && !same_host(family, from, family,
+		    ss->s.host))
+			continue;
+		if (from == NULL && same_host(family, to, family, ss->s.host))
+			continue;
+		for (k = 0; k < ss->s.n_services; k++) {
+			sv = &ss->s.services[k];
+			if (sv->n_ap == 0 || memcmp(sv->server, to,
+			    alen_of(family)) != 0)
+				continue;
+			if (id != NULL && (!sv->ap_has_ticket ||
+			    memcmp(sv->ap_ticket, id, KRB_ID_LEN) != 0))
+				continue;
+			if (before != NULL && (timercmp(&sv->ap_first_ts,
+			    before, >) || timercmp(&sv->ap_last_ts, &lo, <)))
+				continue;
+			if (best == NULL || timercmp(&sv->ap_last_ts,
+			    &best->ap_last_ts, >)) {
+				best = sv;
+				*s_out = &ss->s;
+			}
+		}
+	}
+	return best;
+}
+
+/* A chain from a delegated TGS exchange of session s (host A). */
+static void
+s_chain_ticket(struct model *md, const struct session *s,
+    const struct sess_ticket *t)
+{
+	struct chain c;
+	struct chain_hop *h;
+	const struct sess_ticket *u;
+	const struct sess_service *sv, *hv;
+	const struct session *cs;
+	int k;
+
+	memset(&c, 0, sizeof(c));
+	c.family = s->family;
+	if (t->for_user[0] != '\0')
+		str_append(c.user, sizeof(c.user), t->for_user);
+	else if (s->for_user[0] != '\0')
+		str_append(c.user, sizeof(c.user), s->for_user);
+	else
+		str_append(c.user, sizeof(c.user), s->principal);
+	/* hop 1: how the user's credentials reached A */
+	h = &c.hops[0];
+	u = NULL;
+	if (t->delegation == XD_CONSTRAINED && t->has_additional)
+		for (k = 0; k < s->n_tickets; k++)
+			if (s->tickets[k].delegation == XD_S4U2SELF &&
+			    s->tickets[k].has_issued &&
+			    memcmp(s->tickets[k].issued, t->additional,
+			    KRB_ID_LEN) == 0)
+				u = &s->tickets[k];
+	if (u != NULL) {
+		/* S4U2Self: A asked for a ticket to itself as the user */
+		h->has_to = 1;
+		memcpy(h->to, s->host, sizeof(h->to));
+		str_append(h->spn, sizeof(h->spn), u->spn);
+		h->auth = HA_KERBEROS;
+		h->delegation = XD_S4U2SELF;
+		h->has_ticket = 1;
+		memcpy(h->ticket, u->issued, KRB_ID_LEN);
+		h->kdc_result = u->result;
+		h->kdc_has_error_code = u->has_error_code;
+		h->kdc_error_code = u->error_code;
+		hop_frame(h, u->req_frame);
+		hop_frame(h, u->rep_frame);
+		c.n_hops = 1;
+	} else {
+		hv = NULL;
+		cs = NULL;
+		if (t->delegation == XD_CONSTRAINED && t->has_additional)
+			hv = ap_to(md, s->family, NULL, s->host, t->additional,
+			    NULL, &cs);
+		else if (t->has_deleg_from)
+			hv = ap_to(md, s->family, t->deleg_from, s->host, NULL,
+			    NULL, &cs);
+		if (hv != NULL) {
+			hop_from_ap(h, cs, hv);
+			c.n_hops = 1;
+		} else if (t->has_deleg_from) {
+			/* the user's host, its login to A not seen */
+			h->has_from = 1;
+			memcpy(h->from, t->deleg_from, sizeof(h->from));
+			h->has_to = 1;
+			memcpy(h->to, s->host, sizeof(h->to));
+			c.n_hops = 1;
+		}
+	}
+	/* hop 2: A's TGS exchange, then its login at B */
+	h = &c.hops[c.n_hops++];
+	h->has_from = 1;
+	memcpy(h->from, s->host, sizeof(h->from));
+	str_append(h->spn, sizeof(h->spn), t->spn);
+	h->auth = HA_KERBEROS;
+	h->delegation = t->delegation;
+	h->kdc_result = t->result;
+	h->kdc_has_error_code = t->has_error_code;
+	h->kdc_error_code = t->error_code;
+	h->has_ticket = t->has_issued;
+	memcpy(h->ticket, t->issued, KRB_ID_LEN);
+	hop_frame(h, t->req_frame);
+	hop_frame(h, t->rep_frame);
+	sv = NULL;
+	for (k = 0; k < s->n_services && t->has_issued; k++)
+		if (s->services[k].ap_has_ticket &&
+		    memcmp(s->services[k].ap_ticket, t->issued,
+		    KRB_ID_LEN) == 0)
+			sv = &s->services[k];
+	if (sv != NULL) {
+		h->has_to = 1;
+		memcpy(h->to, sv->server, sizeof(h->to));
+		h->port = sv->port;
+		h->carrier = sv->carrier;
+		h->result = sv->ap_result;
+		h->has_error_code = sv->ap_has_error_code;
+		h->error_code = sv->ap_error_code;
+		str_append(h->carrier_result, sizeof(h->carrier_result),
+		    sv->ap_carrier_result);
+		hop_frame(h, sv->ap_req_frame);
+		hop_frame(h, sv->ap_rep_frame);
+	}
+	md->st.chains++;
+	if (md->c_sink != NULL)
+		md->c_sink(md->s_arg, &c);
+}
+
+/* A chain guessed from timing: A reached B without a ticket of the
+ * user's right after the user logged in at A. */
+static void
+s_chain_infer(struct model *md, const struct session *s,
+    const struct sess_service *sv)
+{
+	struct chain c;
+	struct chain_hop *h;
+	const struct sess_service *hv;
+	const struct session *cs;
+	struct timeval t2;
+	int k, ntlm;
+
+	ntlm = sv->n_ntlm > 0;
+	if (sv->n_ap > 0 || (!ntlm && !sv->contacted))
+		return;
+	t2 = ntlm ? sv->ntlm_ts : sv->contact_ts;
+	if ((hv = ap_to(md, s->family, NULL, s->host, NULL, &t2, &cs)) ==
+	    NULL)
+		return;
+	/* a delegated ticket at A in between proves another story */
+	for (k = 0; k < s->n_tickets; k++)
+		if (s->tickets[k].delegation != XD_NONE &&
+		    !timercmp(&s->tickets[k].ts, &hv->ap_first_ts, <) &&
+		    !timercmp(&s->tickets[k].ts, &t2, >))
+			return;
+	memset(&c, 0, sizeof(c));
+	c.family = s->family;
+	c.inferred = 1;
+	str_append(c.user, sizeof(c.user), cs->principal);
+	hop_from_ap(&c.hops[0], cs, hv);
+	h = &c.hops[1];
+	h->has_from = 1;
+	memcpy(h->from, s->host, sizeof(h->from));
+	h->has_to = 1;
+	memcpy(h->to, sv->server, sizeof(h->to));
+	h->port = sv->port;
+	h->carrier = sv->carrier;
+	str_append(h->spn, sizeof(h->spn), sv->spn);
+	h->delegation = XD_NONE;
+	if (ntlm) {
+		h->auth = sv->ntlm_anonymous ? HA_ANONYMOUS : HA_NTLM;
+		h->result = sv->ntlm_result;
+		str_append(h->carrier_result, sizeof(h->carrier_result),
+		    sv->ntlm_carrier_result);
+		hop_frame(h, sv->ntlm_frame);
+		hop_frame(h, sv->ntlm_rep_frame);
+	} else {
+		h->auth = HA_NONE;
+		h->result = sv->contact_result;
+		str_append(h->carrier_result, sizeof(h->carrier_result),
+		    sv->contact_carrier_result);
+		hop_frame(h, sv->contact_frame);
+	}
+	c.n_hops = 2;
+	md->st.chains++;
+	md->st.chains_inferred++;
+	if (md->c_sink != NULL)
+		md->c_sink(md->s_arg, &c);
+}
+
+/* The chains whose middle host is this session's. */
+static void
+s_chains(struct model *md, const struct session *s)
+{
+	const struct sess_ticket *t;
+	int k;
+
+	for (k = 0; k < s->n_tickets; k++) {
+		t = &s->tickets[k];
+		if ((t->delegation == XD_UNCONSTRAINED &&
+		    strncmp(t->spn, "krbtgt/", 7) != 0) ||
+		    t->delegation == XD_CONSTRAINED)
+			s_chain_ticket(md, s, t);
+	}
+	for (k = 0; k < s->n_services; k++)
+		s_chain_infer(md, s, &s->services[k]);
+}
+
+/* Hands a session over (its chains first when asked) and forgets it. */
+static void
+s_release(struct model *md, uint32_t i, int chains)
+{
+	struct sslot *ss = &md->s[i];
+	uint32_t *pp;
+
+	s_outcome(md, &ss->s);
+	if (chains)
+		s_chains(md, &ss->s);
+	/* one emptied by s_uncontact() is no session */
+	if (ss->s.n_services > 0 || ss->s.n_tickets > 0 ||
+	    ss->s.tgt.n_exchanges > 0) {
+		md->st.sessions++;
+		if (md->s_sink != NULL)
+			md->s_sink(md->s_arg, &ss->s);
+	}
+	pp = &md->s_bucket[ss->hkey & (md->s_nb - 1)];
+	while (*pp != NIL && *pp != i)
+		pp = &md->s[*pp].hnext;
+	if (*pp == i)
+		*pp = ss->hnext;
+	s_unlink(md, i);
+	ss->used = 0;
+	ss->hnext = md->s_free;
+	md->s_free = i;
+	md->s_n--;
+}
+
+/* The end: every chain while all sessions are there, then the sessions,
+ * least recently active first. */
+static void
+s_finish_all(struct model *md)
+{
+	uint32_t i;
+
+	if (!md->sess_on)
+		return;
+	for (i = md->s_head; i != NIL; i = md->s[i].next)
+		s_chains(md, &md->s[i].s);
+	while (md->s_head != NIL)
+		s_release(md, md->s_head, 0);
 }

@@ -2,7 +2,7 @@
  * krbscope - Kerberos network traffic analyzer
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * model.h - the story behind the messages (issue 6, first part):
+ * model.h - the story behind the messages (issue 6):
  * Kerberos exchanges (AS-REQ -> AS-REP / KRB-ERROR, TGS-REQ -> TGS-REP /
  * KRB-ERROR, AP-REQ -> AP-REP / KRB-ERROR / the carrier's verdict) and the
  * tickets they issue and present, identified by the hash of their cipher
@@ -101,6 +101,9 @@ struct model_limits {
 					 * XR_NO_ANSWER */
 	unsigned	 ticket_secs;	/* tickets forgotten after this long
 					 * without use */
+	size_t		 max_sessions;	/* sessions kept (default 128, about
+					 * 10 KB each); past it the least
+					 * recently active is handed over */
 };
 
 struct model_stats {
@@ -113,9 +116,223 @@ struct model_stats {
 						 * of which issued in the
 						 * capture */
 	uint64_t	 orphan_replies;	/* a reply with no request */
+	/* sessions and chains (only with model_set_session_sink()) */
+	uint64_t	 sessions;		/* handed to the session sink */
+	uint64_t	 sessions_evicted;	/* max_sessions reached */
+	uint64_t	 sessions_cut;		/* services or tickets past the
+						 * per-session arrays */
+	uint64_t	 ntlm_logins;		/* NTLM AUTHENTICATEs seen */
+	uint64_t	 chains, chains_inferred;
+};
+
+/*
+ * Sessions (issue 6, second part): per client host and principal, the
+ * story as data: the TGT, the service tickets, and per service contacted
+ * the Kerberos logins (AP exchanges), the NTLM logins and the carrier's
+ * verdicts. Built from the finished exchanges, NTLM records
+ * (model_ntlm) and carrier events (model_auth), only once a session sink
+ * is set. Handed over at model_finish(), or earlier when max_sessions is
+ * reached (the least recently active one; counted).
+ *
+ * Which session a record joins: an exchange naming a client principal
+ * joins (host, principal), taking over a session of that host with no
+ * principal yet; an exchange with no known principal, a carrier event and
+ * an anonymous NTLM login join the host's most recently active session;
+ * an NTLM login joins the host's session whose principal is the NTLM user
+ * (user, user@domain or its name part), else the most recent one. With no
+ * session for the host a new one is made (principal "" or the NTLM
+ * "DOMAIN\user").
+ */
+#define SESS_MAX_SERVICES	8	/* services per session */
+#define SESS_MAX_TICKETS	8	/* service tickets per session */
+#define SESS_NAME_MAX	128	/* principal, SPN: cut with "..." */
+#define SESS_USER_MAX	64	/* NTLM user, domain */
+#define SESS_TEXT_MAX	64	/* a carrier's verdict */
+
+/* session.outcome and sess_service.outcome, most important first */
+#define SO_OK		1	/* no failure: every login accepted */
+#define SO_KERBEROS_REJECTED 2	/* a service refused an AP-REQ (KRB-ERROR) */
+#define SO_NTLM_FALLBACK 3	/* an NTLM login where Kerberos was
+				 * possible: the client had a TGT, or the
+				 * NTLM target SPN names a service, or a TGS
+				 * for it failed with S_PRINCIPAL_UNKNOWN */
+#define SO_LOGIN_FAILED	4	/* the carrier refused a login */
+#define SO_KDC_ERROR	5	/* the last AS or TGS attempt for a name
+				 * failed (not PREAUTH_REQUIRED (25) nor
+				 * RESPONSE_TOO_BIG (52)) */
+#define SO_NO_LOGIN	6	/* a service contacted (carrier events) but
+				 * no login sent: no credentials */
+#define SO_NO_ANSWER	7	/* requests without an answer, nothing
+				 * succeeded */
+
+/* "ok", "kerberos_rejected", "ntlm_fallback", "login_failed",
+ * "kdc_error", "no_login", "no_answer" ("?" otherwise) */
+const char	*model_outcome_name(int);
+
+/* The AS exchanges of a session: the last one's result. */
+struct sess_tgt {
+	int		 n_exchanges;	/* 0: no AS exchange seen */
+	int		 result;	/* XR_* of the last */
+	int		 has_error_code;
+	int32_t		 error_code;
+	int		 has_ticket;	/* the TGT issued (last AS-REP) */
+	uint8_t		 ticket[KRB_ID_LEN];
+	uint64_t	 first_frame;	/* first AS-REQ */
+	uint64_t	 req_frame, rep_frame;	/* the last exchange */
+};
+
+/* The TGS exchanges for one SPN (and one delegation kind): the last. */
+struct sess_ticket {
+	char		 spn[SESS_NAME_MAX];
+	int		 n_exchanges;
+	int		 result;	/* XR_* of the last */
+	int		 has_error_code;
+	int32_t		 error_code;
+	int		 delegation;	/* XD_* */
+	char		 for_user[SESS_NAME_MAX];	/* S4U: the user */
+	int		 has_deleg_from;
+	uint8_t		 deleg_from[16];
+	int		 has_issued;
+	uint8_t		 issued[KRB_ID_LEN];
+	int		 has_additional;	/* S4U2Proxy evidence */
+	uint8_t		 additional[KRB_ID_LEN];
+	uint64_t	 req_frame, rep_frame;	/* the last exchange */
+	struct timeval	 ts;		/* the last request */
+};
+
+/* A service contacted: server address and port, carrier. */
+struct sess_service {
+	uint8_t		 server[16];
+	uint16_t	 port;
+	const char	*carrier;	/* static */
+	char		 spn[SESS_NAME_MAX];	/* the AP ticket's, else the
+						 * NTLM target SPN */
+	int		 outcome;	/* SO_*, set at hand-over */
+	/* Kerberos: the AP exchanges; the details are the first refused
+	 * one's, else the last one's */
+	int		 n_ap, n_ap_ok, n_ap_error;
+	int		 ap_result;	/* XR_*, 0: none */
+	int		 ap_has_error_code;
+	int32_t		 ap_error_code;
+	char		 ap_carrier_result[SESS_TEXT_MAX];
+	int		 ap_delegation;	/* XD_* */
+	int		 ap_has_ticket;
+	uint8_t		 ap_ticket[KRB_ID_LEN];
+	uint64_t	 ap_req_frame, ap_rep_frame;
+	struct timeval	 ap_first_ts, ap_last_ts;
+	/* NTLM: the AUTHENTICATEs; the details are the first refused
+	 * one's, else the last one's */
+	int		 n_ntlm, n_ntlm_ok, n_ntlm_fail;
+	int		 ntlm_result;	/* XR_*, 0: none */
+	char		 ntlm_user[SESS_USER_MAX];
+	char		 ntlm_domain[SESS_USER_MAX];
+	int		 ntlm_anonymous;
+	char		 ntlm_spn[SESS_NAME_MAX];	/* MsvAvTargetName */
+	char		 ntlm_carrier_result[SESS_TEXT_MAX];
+	int		 ntlm_fallback;	/* set at hand-over */
+	uint64_t	 ntlm_frame, ntlm_rep_frame;
+	struct timeval	 ntlm_ts;
+	/* carrier events on the connection (PRELOGIN, NEGOTIATE, ...) */
+	int		 contacted;
+	uint64_t	 contact_frame;	/* the first */
+	struct timeval	 contact_ts;
+	int		 contact_result;	/* XR_*: a verdict no login
+						 * took, 0: none */
+	char		 contact_carrier_result[SESS_TEXT_MAX];
+};
+
+struct session {
+	int		 family;
+	uint8_t		 host[16];	/* the client */
+	char		 principal[SESS_NAME_MAX];	/* "alice@REALM",
+							 * NTLM "DOM\user",
+							 * or "" */
+	int		 outcome;	/* SO_* */
+	/* acting for someone else (the host is a middle tier) */
+	int		 delegation;	/* XD_*, XD_NONE: no */
+	int		 has_deleg_from;
+	uint8_t		 deleg_from[16];	/* the user's host */
+	char		 for_user[SESS_NAME_MAX];	/* S4U: the user */
+	struct sess_tgt	 tgt;
+	int		 n_tickets, tickets_cut;
+	struct sess_ticket tickets[SESS_MAX_TICKETS];
+	int		 n_services, services_cut;
+	struct sess_service services[SESS_MAX_SERVICES];
+	uint64_t	 first_frame, last_frame;
+	struct timeval	 first_ts, last_ts;
+};
+
+/*
+ * Delegation chains: C (the user's host) -> A (the host acting for the
+ * user) -> B (the service A reached). Proven by tickets: A presents C's
+ * forwarded TGT (unconstrained) or an evidence ticket (S4U2Proxy) that C
+ * presented to A or that A got by S4U2Self. Hop 1 is C's AP exchange to
+ * A's address (for S4U2Self: A's S4U2Self request, no "from"); hop 2 is
+ * A's TGS exchange and its AP exchange to B.
+ * inferred: no ticket proves the link, timing suggests it: an NTLM login,
+ * an anonymous one, or a carrier connection without any login (auth
+ * HA_NONE: no credentials) from A to B within CHAIN_INFER_SECS after C's
+ * AP exchange to A, and no delegated ticket at A in between.
+ */
+#define CHAIN_MAX_HOPS	3
+#define CHAIN_MAX_FRAMES 8
+#define CHAIN_INFER_SECS 5
+
+/* chain_hop.auth */
+#define HA_KERBEROS	1
+#define HA_NTLM		2
+#define HA_ANONYMOUS	3	/* NTLM, anonymous */
+#define HA_NONE		4	/* connected, no login: no credentials */
+
+struct chain_hop {
+	int		 has_from;	/* 0: S4U2Self (no user host) */
+	uint8_t		 from[16];
+	int		 has_to;	/* 0: no AP exchange seen (the TGS
+					 * only); S4U2Self: "to" is A
+					 * itself, port 0 */
+	uint8_t		 to[16];
+	uint16_t	 port;
+	const char	*carrier;	/* static, or NULL */
+	char		 spn[SESS_NAME_MAX];
+	int		 auth;		/* HA_* */
+	int		 delegation;	/* XD_* */
+	int		 has_ticket;	/* presented at "to" (or, without
+					 * an AP exchange, issued) */
+	uint8_t		 ticket[KRB_ID_LEN];
+	/* the hop's TGS exchange (S4U2Self, S4U2Proxy, forwarded TGT) */
+	int		 kdc_result;	/* XR_*, 0: none */
+	int		 kdc_has_error_code;
+	int32_t		 kdc_error_code;
+	/* the service's answer */
+	int		 result;	/* XR_*, 0: no login */
+	int		 has_error_code;
+	int32_t		 error_code;
+	char		 carrier_result[SESS_TEXT_MAX];
+	int		 n_frames;
+	uint64_t	 frames[CHAIN_MAX_FRAMES];	/* ascending */
+};
+
+struct chain {
+	int		 family;
+	char		 user[SESS_NAME_MAX];	/* on whose behalf */
+	int		 inferred;
+	int		 n_hops;
+	struct chain_hop hops[CHAIN_MAX_HOPS];
 };
 
 struct model;
+
+typedef void	(*session_sink_fn)(void *arg, const struct session *);
+typedef void	(*chain_sink_fn)(void *arg, const struct chain *);
+
+/* Turns sessions and chains on (before the first record): either sink
+ * may be NULL. A session's chains reach chain_sink just before it. */
+void		 model_set_session_sink(struct model *, session_sink_fn,
+		    chain_sink_fn, void *arg);
+/* NTLMSSP records: an AUTHENTICATE is an NTLM login at its receiver;
+ * the carrier's verdict (model_auth) closes it. */
+void		 model_ntlm(struct model *, const struct msg_ctx *,
+		    const struct ntlm_msg *);
 
 void		 model_limits_default(struct model_limits *);
 struct model	*model_new(const struct model_limits *, exchange_sink_fn,

@@ -131,7 +131,7 @@ struct out {
 	int16_t		 story_idx[2 * MAX_STORIES];	/* hash -> index
 						 * + 1 (open addressing) */
 	uint64_t	 stories_other;	/* exchanges of clients past the cap */
-	char		 chain[MAX_CHAINS][2 * STORY_LINE];
+	char		 chain[MAX_CHAINS][4 * STORY_LINE];
 	int		 n_chains;
 	uint64_t	 chains_other;
 };
@@ -207,6 +207,10 @@ static void	line_exchange(struct out *, const struct exchange *);
 static void	story_step(char *, size_t, const struct exchange *);
 static void	report_exchange(struct out *, const struct exchange *);
 static void	report_stories(struct out *);
+static const char *hop_auth_str(int);
+static void	json_session(struct out *, const struct session *);
+static void	json_chain(struct out *, const struct chain *);
+static void	fmt_chain(char *, size_t, const struct chain *);
 static void	json_stats(struct out *, const struct engine *,
 		    const struct run_info *);
 static void	text_report(struct out *, const struct engine *,
@@ -2114,7 +2118,6 @@ report_exchange(struct out *out, const struct exchange *x)
 {
 	struct story *st;
 	size_t alen, h;
-	char *c;
 	int i;
 
 	if (out->stories == NULL)
@@ -2152,22 +2155,6 @@ report_exchange(struct out *out, const struct exchange *x)
 		story_step(st->step[st->n++], STORY_LINE, x);
 	else
 		st->more++;
-	/* a hop of a delegation chain: the user's host -> this host ->
-	 * the service */
-	if (x->delegation == XD_NONE || x->kind == XK_AS)
-		return;
-	if (out->n_chains == MAX_CHAINS) {
-		out->chains_other++;
-		return;
-	}
-	c = out->chain[out->n_chains++];
-	c[0] = '\0';
-	str_append(c, 2 * STORY_LINE, x->has_deleg_from ?
-	    addr_str(x->family, x->deleg_from) : "(S4U: no user host)");
-	str_append(c, 2 * STORY_LINE, " -> ");
-	str_append(c, 2 * STORY_LINE, addr_str(x->family, x->client));
-	str_append(c, 2 * STORY_LINE, ": ");
-	story_step(c + strlen(c), 2 * STORY_LINE - strlen(c), x);
 }
 
 /* Stories: per client, one line per exchange; then delegation hops. */
@@ -2197,8 +2184,8 @@ report_stories(struct out *out)
 			    "clients)\n", out->stories_other);
 	}
 	if (out->n_chains > 0) {
-		fprintf(fp, "\nDelegation (the user's host -> the host acting "
-		    "for the user: the step)\n");
+		fprintf(fp, "\nDelegation chains (user: the user's host -> "
+		    "the host acting for the user -> the service)\n");
 		for (i = 0; i < out->n_chains; i++)
 			fprintf(fp, "  %s\n", out->chain[i]);
 		if (out->chains_other > 0)
@@ -2223,6 +2210,320 @@ out_exchange(void *arg, const struct exchange *x)
 		if (out->o.verbose > 0)
 			line_exchange(out, x);
 		report_exchange(out, x);
+		break;
+	}
+}
+
+/* ---- sessions and delegation chains (the model) ------------------------ */
+
+static const char *
+hop_auth_str(int a)
+{
+	switch (a) {
+	case HA_KERBEROS:
+		return "kerberos";
+	case HA_NTLM:
+		return "ntlm";
+	case HA_ANONYMOUS:
+		return "anonymous";
+	default:
+		return "none";
+	}
+}
+
+static void
+json_session(struct out *out, const struct session *se)
+{
+	struct jbuf *jb = &out->jb;
+	const struct sess_ticket *t;
+	const struct sess_service *sv;
+	const char *s;
+	char buf[64];
+	int i;
+
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "type", "session");
+	jb_kstr(jb, "client", addr_str(se->family, se->host));
+	jb_kstr(jb, "principal", se->principal);
+	s = model_outcome_name(se->outcome);
+	jb_kstr(jb, "outcome", s != NULL ? s : "unknown");
+	jb_kstr(jb, "delegation", xdeleg_str(se->delegation));
+	if (se->has_deleg_from)
+		jb_kstr(jb, "delegated_from", addr_str(se->family,
+		    se->deleg_from));
+	if (se->for_user[0] != '\0')
+		jb_kstr(jb, "for_user", se->for_user);
+	if (se->tgt.n_exchanges > 0) {
+		jb_key(jb, "tgt");
+		jb_raw(jb, "{", 1);
+		jb_kstr(jb, "result", xresult_str(se->tgt.result));
+		if (se->tgt.has_error_code)
+			jb_kstr(jb, "error", err_str(se->tgt.error_code, buf,
+			    sizeof(buf)));
+		if (se->tgt.has_ticket)
+			jb_id(jb, "ticket", se->tgt.ticket);
+		jb_kint(jb, "req_frame", (long long)se->tgt.req_frame);
+		if (se->tgt.rep_frame != 0)
+			jb_kint(jb, "rep_frame", (long long)se->tgt.rep_frame);
+		jb_raw(jb, "}", 1);
+	}
+	jb_key(jb, "tickets");
+	jb_raw(jb, "[", 1);
+	for (i = 0; i < se->n_tickets && i < SESS_MAX_TICKETS; i++) {
+		t = &se->tickets[i];
+		if (i > 0)
+			jb_raw(jb, ",", 1);
+		jb_raw(jb, "{", 1);
+		jb_kstr(jb, "sname", t->spn);
+		jb_kstr(jb, "result", xresult_str(t->result));
+		if (t->has_error_code)
+			jb_kstr(jb, "error", err_str(t->error_code, buf,
+			    sizeof(buf)));
+		if (t->delegation != XD_NONE)
+			jb_kstr(jb, "delegation", xdeleg_str(t->delegation));
+		if (t->for_user[0] != '\0')
+			jb_kstr(jb, "for_user", t->for_user);
+		if (t->has_issued)
+			jb_id(jb, "ticket", t->issued);
+		jb_kint(jb, "req_frame", (long long)t->req_frame);
+		if (t->rep_frame != 0)
+			jb_kint(jb, "rep_frame", (long long)t->rep_frame);
+		jb_raw(jb, "}", 1);
+	}
+	jb_raw(jb, "]", 1);
+	if (se->tickets_cut > 0)
+		jb_kint(jb, "tickets_cut", se->tickets_cut);
+	jb_key(jb, "services");
+	jb_raw(jb, "[", 1);
+	for (i = 0; i < se->n_services && i < SESS_MAX_SERVICES; i++) {
+		sv = &se->services[i];
+		if (i > 0)
+			jb_raw(jb, ",", 1);
+		jb_raw(jb, "{", 1);
+		jb_kstr(jb, "server", addr_str(se->family, sv->server));
+		jb_kint(jb, "server_port", sv->port);
+		jb_kstr(jb, "carrier", sv->carrier != NULL ? sv->carrier :
+		    "");
+		if (sv->spn[0] != '\0')
+			jb_kstr(jb, "sname", sv->spn);
+		s = model_outcome_name(sv->outcome);
+		jb_kstr(jb, "outcome", s != NULL ? s : "unknown");
+		if (sv->n_ap > 0) {
+			jb_kint(jb, "ap", sv->n_ap);
+			jb_kint(jb, "ap_ok", sv->n_ap_ok);
+			jb_kint(jb, "ap_error", sv->n_ap_error);
+			if (sv->ap_has_error_code)
+				jb_kstr(jb, "ap_error_name",
+				    err_str(sv->ap_error_code, buf,
+				    sizeof(buf)));
+			if (sv->ap_carrier_result[0] != '\0')
+				jb_kstr(jb, "ap_carrier_result",
+				    sv->ap_carrier_result);
+			jb_kint(jb, "ap_req_frame",
+			    (long long)sv->ap_req_frame);
+		}
+		if (sv->n_ntlm > 0) {
+			jb_kint(jb, "ntlm", sv->n_ntlm);
+			jb_kstr(jb, "ntlm_user", sv->ntlm_user);
+			jb_kstr(jb, "ntlm_domain", sv->ntlm_domain);
+			jb_key(jb, "ntlm_anonymous");
+			jb_raw(jb, sv->ntlm_anonymous ? "true" : "false",
+			    sv->ntlm_anonymous ? 4 : 5);
+			if (sv->ntlm_spn[0] != '\0')
+				jb_kstr(jb, "ntlm_target_spn", sv->ntlm_spn);
+			jb_key(jb, "ntlm_fallback");
+			jb_raw(jb, sv->ntlm_fallback ? "true" : "false",
+			    sv->ntlm_fallback ? 4 : 5);
+			if (sv->ntlm_carrier_result[0] != '\0')
+				jb_kstr(jb, "ntlm_carrier_result",
+				    sv->ntlm_carrier_result);
+			jb_kint(jb, "ntlm_frame", (long long)sv->ntlm_frame);
+		}
+		if (sv->contacted && sv->n_ap == 0 && sv->n_ntlm == 0)
+			jb_kint(jb, "contact_frame",
+			    (long long)sv->contact_frame);
+		jb_raw(jb, "}", 1);
+	}
+	jb_raw(jb, "]", 1);
+	if (se->services_cut > 0)
+		jb_kint(jb, "services_cut", se->services_cut);
+	jb_kint(jb, "first_frame", (long long)se->first_frame);
+	jb_kint(jb, "last_frame", (long long)se->last_frame);
+	jb_raw(jb, "}\n", 2);
+	json_end(out);
+}
+
+static void
+json_chain(struct out *out, const struct chain *ch)
+{
+	struct jbuf *jb = &out->jb;
+	const struct chain_hop *h;
+	char buf[64];
+	int i, k;
+
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "type", "chain");
+	jb_kstr(jb, "user", ch->user);
+	jb_key(jb, "inferred");
+	jb_raw(jb, ch->inferred ? "true" : "false", ch->inferred ? 4 : 5);
+	jb_key(jb, "hops");
+	jb_raw(jb, "[", 1);
+	for (i = 0; i < ch->n_hops && i < CHAIN_MAX_HOPS; i++) {
+		h = &ch->hops[i];
+		if (i > 0)
+			jb_raw(jb, ",", 1);
+		jb_raw(jb, "{", 1);
+		if (h->has_from)
+			jb_kstr(jb, "from", addr_str(ch->family, h->from));
+		if (h->has_to) {
+			jb_kstr(jb, "to", addr_str(ch->family, h->to));
+			if (h->port != 0)
+				jb_kint(jb, "port", h->port);
+		}
+		if (h->carrier != NULL)
+			jb_kstr(jb, "carrier", h->carrier);
+		if (h->spn[0] != '\0')
+			jb_kstr(jb, "sname", h->spn);
+		jb_kstr(jb, "auth", hop_auth_str(h->auth));
+		jb_kstr(jb, "delegation", xdeleg_str(h->delegation));
+		if (h->has_ticket)
+			jb_id(jb, "ticket", h->ticket);
+		if (h->kdc_result != 0) {
+			jb_kstr(jb, "kdc_result", xresult_str(h->kdc_result));
+			if (h->kdc_has_error_code)
+				jb_kstr(jb, "kdc_error",
+				    err_str(h->kdc_error_code, buf,
+				    sizeof(buf)));
+		}
+		jb_kstr(jb, "result", h->result != 0 ?
+		    xresult_str(h->result) : "no_login");
+		if (h->has_error_code)
+			jb_kstr(jb, "error", err_str(h->error_code, buf,
+			    sizeof(buf)));
+		if (h->carrier_result[0] != '\0')
+			jb_kstr(jb, "carrier_result", h->carrier_result);
+		jb_key(jb, "frames");
+		jb_raw(jb, "[", 1);
+		for (k = 0; k < h->n_frames && k < CHAIN_MAX_FRAMES; k++) {
+			if (k > 0)
+				jb_raw(jb, ",", 1);
+			jb_int(jb, (long long)h->frames[k]);
+		}
+		jb_raw(jb, "]", 1);
+		jb_raw(jb, "}", 1);
+	}
+	jb_raw(jb, "]", 1);
+	jb_raw(jb, "}\n", 2);
+	json_end(out);
+}
+
+/* "user: 192.0.2.20 -> 192.0.2.30:80 http HTTP/web ok -> ..." */
+static void
+fmt_chain(char *dst, size_t dstsz, const struct chain *ch)
+{
+	const struct chain_hop *h;
+	char b[96];
+	int i;
+
+	dst[0] = '\0';
+	str_append(dst, dstsz, ch->user[0] != '\0' ? ch->user : "(user?)");
+	str_append(dst, dstsz, ch->inferred ? " (inferred from timing):" :
+	    ":");
+	for (i = 0; i < ch->n_hops && i < CHAIN_MAX_HOPS; i++) {
+		h = &ch->hops[i];
+		if (i == 0) {
+			str_append(dst, dstsz, " ");
+			str_append(dst, dstsz, h->has_from ?
+			    addr_str(ch->family, h->from) : "(S4U)");
+		}
+		str_append(dst, dstsz, " -> ");
+		if (h->has_to) {
+			snprintf(b, sizeof(b), "%s:%u", addr_str(ch->family,
+			    h->to), h->port);
+			str_append(dst, dstsz, b);
+		} else
+			str_append(dst, dstsz, "?");
+		if (h->spn[0] != '\0') {
+			str_append(dst, dstsz, " ");
+			str_append(dst, dstsz, h->spn);
+		}
+		snprintf(b, sizeof(b), " [%s%s%s] ", hop_auth_str(h->auth),
+		    h->delegation != XD_NONE ? ", " : "",
+		    h->delegation != XD_NONE ? xdeleg_str(h->delegation) : "");
+		str_append(dst, dstsz, b);
+		if (h->kdc_result == XR_ERROR && h->kdc_has_error_code)
+			str_append(dst, dstsz, err_str(h->kdc_error_code, b,
+			    sizeof(b)));
+		else if (h->result == 0)
+			str_append(dst, dstsz, h->auth == HA_NONE ?
+			    "no credentials sent" : "no login");
+		else if (h->has_error_code)
+			str_append(dst, dstsz, err_str(h->error_code, b,
+			    sizeof(b)));
+		else
+			str_append(dst, dstsz, xresult_str(h->result));
+		if (h->carrier_result[0] != '\0') {
+			str_append(dst, dstsz, " (");
+			str_append(dst, dstsz, h->carrier_result);
+			str_append(dst, dstsz, ")");
+		}
+		if (h->n_frames > 0) {
+			snprintf(b, sizeof(b), " #%" PRIu64, h->frames[0]);
+			str_append(dst, dstsz, b);
+			if (h->n_frames > 1) {
+				snprintf(b, sizeof(b), "-#%" PRIu64,
+				    h->frames[h->n_frames - 1]);
+				str_append(dst, dstsz, b);
+			}
+		}
+	}
+}
+
+void
+out_session(void *arg, const struct session *se)
+{
+	struct out *out = arg;
+	const char *s;
+
+	switch (out->o.mode) {
+	case OUT_JSON:
+		json_session(out, se);
+		break;
+	case OUT_LINES:
+		s = model_outcome_name(se->outcome);
+		fprintf(out->o.fp, "session %s %s %s (%d tickets, %d "
+		    "services)\n", addr_str(se->family, se->host),
+		    se->principal[0] != '\0' ? se->principal : "-",
+		    s != NULL ? s : "unknown", se->n_tickets,
+		    se->n_services);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+out_chain(void *arg, const struct chain *ch)
+{
+	struct out *out = arg;
+	char line[4 * STORY_LINE];
+
+	switch (out->o.mode) {
+	case OUT_JSON:
+		json_chain(out, ch);
+		break;
+	default:
+		fmt_chain(line, sizeof(line), ch);
+		if (out->o.mode == OUT_LINES || out->o.verbose > 0)
+			fprintf(out->o.fp, "chain %s\n", line);
+		if (out->o.mode == OUT_REPORT) {
+			if (out->n_chains == MAX_CHAINS) {
+				out->chains_other++;
+				break;
+			}
+			snprintf(out->chain[out->n_chains++],
+			    sizeof(out->chain[0]), "%s", line);
+		}
 		break;
 	}
 }
@@ -2350,6 +2651,14 @@ json_stats(struct out *out, const struct engine *eng,
 		    (long long)ri->model->presented_linked);
 		jb_kint(jb, "orphan_replies",
 		    (long long)ri->model->orphan_replies);
+		jb_kint(jb, "sessions", (long long)ri->model->sessions);
+		jb_kint(jb, "sessions_evicted",
+		    (long long)ri->model->sessions_evicted);
+		jb_kint(jb, "sessions_cut", (long long)ri->model->sessions_cut);
+		jb_kint(jb, "ntlm_logins", (long long)ri->model->ntlm_logins);
+		jb_kint(jb, "chains", (long long)ri->model->chains);
+		jb_kint(jb, "chains_inferred",
+		    (long long)ri->model->chains_inferred);
 		jb_raw(jb, "}", 1);
 	}
 	jb_key(jb, "messages");

@@ -53,6 +53,9 @@ void		 out_dns(void *arg, const struct msg_ctx *,
 		    const struct dns_rec *);
 /* The model's sink: one call per finished exchange. */
 void		 out_exchange(void *arg, const struct exchange *);
+/* The model's session and chain sinks. */
+void		 out_session(void *arg, const struct session *);
+void		 out_chain(void *arg, const struct chain *);
 /* Final output: the stats object (JSON) or the report (text). */
 void		 out_finish(struct out *, const struct engine *,
 		    const struct run_info *);

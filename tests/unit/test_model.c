@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -28,6 +29,17 @@
 #include "tap.h"
 #include "util.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define KS_SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KS_SANITIZED	1
+#endif
+#endif
+#ifndef KS_SANITIZED
+#define KS_SANITIZED	0
+#endif
+
 struct xs {
 	struct exchange	*v;
 	size_t		 n, cap;
@@ -35,10 +47,16 @@ struct xs {
 };
 
 #define MAX_IDS	4096
+#define MAX_SESS	64
+#define MAX_CHAINS	32
 
 struct run {
 	struct model	*md;
 	struct xs	 xs;
+	struct session	 sess[MAX_SESS];
+	size_t		 n_sess;
+	struct chain	 chains[MAX_CHAINS];
+	size_t		 n_chains;
 	struct model_stats st;
 	/* ground truth for linking: ids issued so far in the capture */
 	uint8_t		 issued[MAX_IDS][KRB_ID_LEN];
@@ -47,6 +65,25 @@ struct run {
 };
 
 static void	collect(void *, const struct exchange *);
+static void	sess_collect(void *, const struct session *);
+static void	chain_collect(void *, const struct chain *);
+static void	ntlm_sink(void *, const struct msg_ctx *,
+		    const struct ntlm_msg *);
+static void	dump_sessions(const struct run *);
+static const struct session *find_sess(const struct run *, const char *,
+		    const char *);
+static const struct sess_service *find_svc(const struct session *,
+		    const char *, int);
+static const struct chain *find_chain(const struct run *, const char *,
+		    int);
+static int	addr_is(const uint8_t *, const char *);
+static void	test_sessions(void);
+static void	test_sess_flood(void);
+static void	synth_sessions(void);
+static const char *auth_name(int);
+static void	sflood_sess(void *, const struct session *);
+static void	sflood_chain(void *, const struct chain *);
+static void	test_sess_random(void);
 static int	was_issued(const struct run *, const uint8_t *);
 static void	krb_sink(void *, const struct msg_ctx *,
 		    const struct krb_msg *);
@@ -91,6 +128,36 @@ collect(void *arg, const struct exchange *x)
 		xs->v = xrealloc(xs->v, xs->cap * sizeof(*xs->v));
 	}
 	xs->v[xs->n++] = *x;
+}
+
+static void
+sess_collect(void *arg, const struct session *s)
+{
+	struct run *r = arg;
+
+	if (r->n_sess < MAX_SESS)
+		r->sess[r->n_sess++] = *s;
+}
+
+static void
+chain_collect(void *arg, const struct chain *c)
+{
+	struct run *r = arg;
+
+	if (r->n_chains < MAX_CHAINS)
+		r->chains[r->n_chains++] = *c;
+}
+
+static void
+ntlm_sink(void *arg, const struct msg_ctx *mc, const struct ntlm_msg *m)
+{
+	struct run *r = arg;
+
+	if (getenv("MODEL_TRACE") != NULL)
+		printf("# trace frame %llu ntlm %d carrier %s\n",
+		    (unsigned long long)mc->frame, m->msg_type, mc->carrier);
+	model_tick(r->md, &mc->ts);
+	model_ntlm(r->md, mc, m);
 }
 
 static int
@@ -157,6 +224,7 @@ run_capture(const char *file, struct run *r)
 
 	memset(r, 0, sizeof(*r));
 	r->md = model_new(NULL, collect, &r->xs);
+	model_set_session_sink(r->md, sess_collect, chain_collect, r);
 	memset(&co, 0, sizeof(co));
 	co.file = file;
 	if (capture_open(&co, &cap, err, sizeof(err)) != 0) {
@@ -168,6 +236,7 @@ run_capture(const char *file, struct run *r)
 	memset(&ops, 0, sizeof(ops));
 	ops.krb = krb_sink;
 	ops.auth = auth_sink;
+	ops.ntlm = ntlm_sink;
 	ops.arg = r;
 	engine_init(&eng, &ops);
 	rc = capture_run(cap, &eng, 0, err, sizeof(err));
@@ -175,6 +244,7 @@ run_capture(const char *file, struct run *r)
 		printf("# %s\n", err);
 	engine_fini(&eng);
 	capture_close(cap);
+	model_finish(r->md);
 	r->st = *model_stats(r->md);
 	model_free(r->md);
 	r->md = NULL;
@@ -281,8 +351,10 @@ main(int argc, char **argv)
 
 	if (argc > 1) {
 		for (i = 1; i < argc; i++) {
-			if (run_capture(argv[i], &r) == 0)
+			if (run_capture(argv[i], &r) == 0) {
 				dump(argv[i], &r);
+				dump_sessions(&r);
+			}
 			run_free(&r);
 		}
 		return 0;
@@ -290,8 +362,11 @@ main(int argc, char **argv)
 	test_synthetic();
 	test_expiry();
 	test_captures();
+	test_sessions();
 	test_real();
 	test_flood();
+	test_sess_flood();
+	test_sess_random();
 	return done_testing();
 }
 
@@ -971,4 +1046,665 @@ test_flood(void)
 	is_int(f.bad, 0, "ticking: each exactly once");
 	is_int(f.unknown + f.no_answer, FLOOD_N, "ticking: unknown at end");
 	free(f.seen);
+}
+
+/* ---- sessions and chains ---------------------------------------------- */
+
+static const char *
+auth_name(int a)
+{
+	return a == HA_KERBEROS ? "krb" : a == HA_NTLM ? "ntlm" :
+	    a == HA_ANONYMOUS ? "anon" : a == HA_NONE ? "none" : "?";
+}
+
+static void
+dump_sessions(const struct run *r)
+{
+	const struct session *s;
+	const struct sess_service *sv;
+	const struct sess_ticket *t;
+	const struct chain_hop *h;
+	char a[64], b[64];
+	size_t i;
+	int k, j;
+
+	for (i = 0; i < r->n_sess; i++) {
+		s = &r->sess[i];
+		fmt_addr(a, sizeof(a), s->family, s->host);
+		printf("# session %s %s outcome=%s deleg=%d for=%s "
+		    "tgt n=%d res=%s err=%d #%llu-#%llu frames %llu-%llu\n",
+		    a, s->principal, model_outcome_name(s->outcome),
+		    s->delegation, s->for_user, s->tgt.n_exchanges,
+		    result_name(s->tgt.result), s->tgt.has_error_code ?
+		    s->tgt.error_code : -1,
+		    (unsigned long long)s->tgt.req_frame,
+		    (unsigned long long)s->tgt.rep_frame,
+		    (unsigned long long)s->first_frame,
+		    (unsigned long long)s->last_frame);
+		for (k = 0; k < s->n_tickets; k++) {
+			t = &s->tickets[k];
+			printf("#   tgs %s n=%d %s err=%d deleg=%d for=%s "
+			    "#%llu-#%llu\n", t->spn, t->n_exchanges,
+			    result_name(t->result), t->has_error_code ?
+			    t->error_code : -1, t->delegation, t->for_user,
+			    (unsigned long long)t->req_frame,
+			    (unsigned long long)t->rep_frame);
+		}
+		for (k = 0; k < s->n_services; k++) {
+			sv = &s->services[k];
+			fmt_addr(b, sizeof(b), s->family, sv->server);
+			printf("#   svc %s:%u %s spn=%s outcome=%s ap n=%d "
+			    "ok=%d err=%d res=%s code=%d cr=\"%s\" "
+			    "ntlm n=%d %s\\%s anon=%d spn=%s res=%s "
+			    "cr=\"%s\" fb=%d contact=%d/%llu cres=%d\n",
+			    b, sv->port, sv->carrier != NULL ? sv->carrier :
+			    "-", sv->spn, model_outcome_name(sv->outcome),
+			    sv->n_ap, sv->n_ap_ok, sv->n_ap_error,
+			    result_name(sv->ap_result),
+			    sv->ap_has_error_code ? sv->ap_error_code : -1,
+			    sv->ap_carrier_result, sv->n_ntlm,
+			    sv->ntlm_domain, sv->ntlm_user,
+			    sv->ntlm_anonymous, sv->ntlm_spn,
+			    result_name(sv->ntlm_result),
+			    sv->ntlm_carrier_result, sv->ntlm_fallback,
+			    sv->contacted,
+			    (unsigned long long)sv->contact_frame,
+			    sv->contact_result);
+		}
+	}
+	for (i = 0; i < r->n_chains; i++) {
+		printf("# chain user=%s inferred=%d hops=%d\n",
+		    r->chains[i].user, r->chains[i].inferred,
+		    r->chains[i].n_hops);
+		for (k = 0; k < r->chains[i].n_hops; k++) {
+			h = &r->chains[i].hops[k];
+			fmt_addr(a, sizeof(a), r->chains[i].family, h->from);
+			fmt_addr(b, sizeof(b), r->chains[i].family, h->to);
+			printf("#   hop %s -> %s:%u %s %s auth=%s deleg=%d "
+			    "kdc=%s/%d res=%s/%d cr=\"%s\" frames",
+			    h->has_from ? a : "-", h->has_to ? b : "-",
+			    h->port, h->carrier != NULL ? h->carrier : "-",
+			    h->spn, auth_name(h->auth), h->delegation,
+			    result_name(h->kdc_result),
+			    h->kdc_has_error_code ? h->kdc_error_code : -1,
+			    result_name(h->result), h->has_error_code ?
+			    h->error_code : -1, h->carrier_result);
+			for (j = 0; j < h->n_frames; j++)
+				printf(" %llu",
+				    (unsigned long long)h->frames[j]);
+			printf("\n");
+		}
+	}
+}
+
+static int
+addr_is(const uint8_t *a, const char *text)
+{
+	uint8_t b[4];
+
+	return inet_pton(AF_INET, text, b) == 1 && memcmp(a, b, 4) == 0;
+}
+
+/* The session of host (NULL: any) and principal (NULL: any). */
+static const struct session *
+find_sess(const struct run *r, const char *host, const char *principal)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_sess; i++)
+		if ((host == NULL || addr_is(r->sess[i].host, host)) &&
+		    (principal == NULL ||
+		    strcmp(r->sess[i].principal, principal) == 0))
+			return &r->sess[i];
+	return NULL;
+}
+
+static const struct sess_service *
+find_svc(const struct session *s, const char *server, int port)
+{
+	int i;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < s->n_services; i++)
+		if (addr_is(s->services[i].server, server) &&
+		    s->services[i].port == port)
+			return &s->services[i];
+	return NULL;
+}
+
+/* The n-th chain whose last hop's SPN starts with spn. */
+static const struct chain *
+find_chain(const struct run *r, const char *spn, int n)
+{
+	const struct chain *c;
+	size_t i;
+
+	for (i = 0; i < r->n_chains; i++) {
+		c = &r->chains[i];
+		if (c->n_hops == 0 || strncmp(c->hops[c->n_hops - 1].spn,
+		    spn, strlen(spn)) != 0)
+			continue;
+		if (n-- == 0)
+			return c;
+	}
+	return NULL;
+}
+
+static void
+test_sessions(void)
+{
+	static struct run r;
+	const struct session *s;
+	const struct sess_service *sv;
+	const struct chain *c;
+	const struct chain_hop *h;
+	char path[1024];
+
+	synth_sessions();
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "double-hop.pcap"), &r) == 0) {
+		is_int(r.n_sess, 2, "double-hop: two sessions");
+		s = find_sess(&r, "192.0.2.20", "alice@LAB.EXAMPLE");
+		ok(s != NULL && s->outcome == SO_OK &&
+		    s->delegation == XD_NONE, "double-hop: alice at .20 ok");
+		ok(s != NULL && s->tgt.result == XR_OK &&
+		    s->tgt.n_exchanges == 2 && s->tgt.rep_frame == 6 &&
+		    s->tgt.has_ticket, "double-hop: TGT #5-#6 after one "
+		    "PREAUTH_REQUIRED");
+		ok(s != NULL && s->n_tickets == 2 &&
+		    strcmp(s->tickets[0].spn, "HTTP/web.lab.example") == 0 &&
+		    s->tickets[0].result == XR_OK &&
+		    s->tickets[0].rep_frame == 21 &&
+		    strcmp(s->tickets[1].spn, "krbtgt/LAB.EXAMPLE") == 0,
+		    "double-hop: tickets HTTP/web (#21), forwarded TGT");
+		sv = find_svc(s, "192.0.2.30", 80);
+		ok(sv != NULL && sv->outcome == SO_OK && sv->n_ap == 1 &&
+		    sv->ap_result == XR_OK && strcmp(sv->carrier, "http") ==
+		    0 && strcmp(sv->spn, "HTTP/web.lab.example") == 0 &&
+		    sv->ap_req_frame == 25 && sv->ap_rep_frame == 49,
+		    "double-hop: web service: AP #25-#49 ok over http");
+		ok(sv != NULL && strcmp(sv->ap_carrier_result,
+		    "response 200") == 0 && sv->n_ntlm == 0,
+		    "double-hop: web: 200, no NTLM");
+		s = find_sess(&r, "192.0.2.30", NULL);
+		ok(s != NULL && strcmp(s->principal, "alice@LAB.EXAMPLE") ==
+		    0 && s->outcome == SO_OK, "double-hop: .30 as alice, ok");
+		ok(s != NULL && s->delegation == XD_UNCONSTRAINED &&
+		    s->has_deleg_from && addr_is(s->deleg_from,
+		    "192.0.2.20") && strcmp(s->for_user,
+		    "alice@LAB.EXAMPLE") == 0,
+		    "double-hop: .30 acting for alice (from .20)");
+		ok(s != NULL && s->tgt.n_exchanges == 0 && s->n_tickets == 1 &&
+		    s->tickets[0].delegation == XD_UNCONSTRAINED &&
+		    s->tickets[0].req_frame == 40,
+		    "double-hop: .30 no TGT of its own, TGS #40 delegated");
+		sv = find_svc(s, "192.0.2.40", 1433);
+		ok(sv != NULL && sv->outcome == SO_OK && sv->ap_result ==
+		    XR_OK && strcmp(sv->carrier, "tds") == 0 &&
+		    strcmp(sv->spn, "MSSQLSvc/sql.lab.example:1433") == 0 &&
+		    sv->contacted && sv->contact_frame == 36,
+		    "double-hop: sql ok over tds, PRELOGIN #36");
+		is_int(r.n_chains, 1, "double-hop: one chain");
+		c = r.n_chains > 0 ? &r.chains[0] : NULL;
+		ok(c != NULL && c->n_hops == 2 && !c->inferred &&
+		    strcmp(c->user, "alice@LAB.EXAMPLE") == 0,
+		    "double-hop: chain of alice, 2 hops, proven");
+		h = c != NULL ? &c->hops[0] : NULL;
+		ok(h != NULL && h->has_from && addr_is(h->from, "192.0.2.20") &&
+		    h->has_to && addr_is(h->to, "192.0.2.30") &&
+		    h->port == 80 && h->delegation == XD_NONE &&
+		    h->auth == HA_KERBEROS && h->result == XR_OK &&
+		    strcmp(h->spn, "HTTP/web.lab.example") == 0,
+		    "double-hop: hop 1 .20 -> .30:80 HTTP, ok");
+		ok(h != NULL && h->n_frames == 2 && h->frames[0] == 25 &&
+		    h->frames[1] == 49 && h->has_ticket,
+		    "double-hop: hop 1 frames 25 49, ticket");
+		h = c != NULL ? &c->hops[1] : NULL;
+		ok(h != NULL && addr_is(h->from, "192.0.2.30") &&
+		    addr_is(h->to, "192.0.2.40") && h->port == 1433 &&
+		    strcmp(h->carrier, "tds") == 0 &&
+		    h->delegation == XD_UNCONSTRAINED &&
+		    h->kdc_result == XR_OK && h->result == XR_OK,
+		    "double-hop: hop 2 .30 -> .40:1433 unconstrained, ok");
+		ok(h != NULL && h->n_frames == 4 && h->frames[0] == 40 &&
+		    h->frames[3] == 43 && strcmp(h->spn,
+		    "MSSQLSvc/sql.lab.example:1433") == 0,
+		    "double-hop: hop 2 frames 40-43, MSSQLSvc");
+		is_int(r.st.chains, 1, "double-hop: chains counted");
+		is_int(r.st.sessions, 2, "double-hop: sessions counted");
+	} else
+		ok(0, "double-hop.pcap read");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "double-hop-not-trusted.pcap"), &r) == 0) {
+		s = find_sess(&r, "192.0.2.30", NULL);
+		ok(s != NULL && s->principal[0] == '\0' &&
+		    s->outcome == SO_NO_LOGIN && s->n_tickets == 0,
+		    "not-trusted: .30 no principal, no ticket: no_login");
+		sv = find_svc(s, "192.0.2.40", 1433);
+		ok(sv != NULL && sv->contacted && sv->contact_frame == 32 &&
+		    sv->n_ap == 0 && sv->n_ntlm == 0 &&
+		    sv->outcome == SO_NO_LOGIN,
+		    "not-trusted: sql PRELOGIN #32, no login");
+		s = find_sess(&r, "192.0.2.20", "alice@LAB.EXAMPLE");
+		ok(s != NULL && s->outcome == SO_OK,
+		    "not-trusted: alice's own session ok");
+		is_int(r.n_chains, 1, "not-trusted: one chain");
+		c = r.n_chains > 0 ? &r.chains[0] : NULL;
+		ok(c != NULL && c->inferred && c->n_hops == 2 &&
+		    strcmp(c->user, "alice@LAB.EXAMPLE") == 0,
+		    "not-trusted: chain inferred from timing, alice");
+		ok(c != NULL && c->hops[0].result == XR_OK &&
+		    c->hops[0].port == 80 && c->hops[0].frames[0] == 22 &&
+		    addr_is(c->hops[0].to, "192.0.2.30"),
+		    "not-trusted: hop 1 .20 -> .30:80 ok #22");
+		ok(c != NULL && c->hops[1].auth == HA_NONE &&
+		    c->hops[1].result == 0 && c->hops[1].port == 1433 &&
+		    addr_is(c->hops[1].to, "192.0.2.40") &&
+		    c->hops[1].n_frames == 1 && c->hops[1].frames[0] == 32,
+		    "not-trusted: hop 2 .30 -> .40:1433 no credentials");
+		is_int(r.st.chains_inferred, 1,
+		    "not-trusted: inferred counted");
+	} else
+		ok(0, "double-hop-not-trusted.pcap read");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "samba-spn-missing.pcap"), &r) == 0) {
+		is_int(r.n_sess, 1, "spn-missing: one session");
+		s = find_sess(&r, "192.0.2.20", "alice@LAB.EXAMPLE");
+		ok(s != NULL && s->outcome == SO_NTLM_FALLBACK,
+		    "spn-missing: alice: ntlm_fallback");
+		ok(s != NULL && s->n_tickets == 1 && s->tickets[0].n_exchanges
+		    == 4 && s->tickets[0].error_code == 7 &&
+		    strcmp(s->tickets[0].spn, "cifs/files.lab.example") == 0,
+		    "spn-missing: 4 TGS for cifs/files, S_PRINCIPAL_UNKNOWN");
+		sv = find_svc(s, "192.0.2.10", 445);
+		ok(sv != NULL && sv->ntlm_fallback && sv->n_ntlm == 1 &&
+		    sv->n_ap == 0 && sv->outcome == SO_NTLM_FALLBACK &&
+		    strcmp(sv->carrier, "smb2") == 0,
+		    "spn-missing: smb2 445: NTLM fallback, no AP");
+		ok(sv != NULL && strcmp(sv->ntlm_user, "alice@LAB.EXAMPLE") ==
+		    0 && sv->ntlm_domain[0] == '\0' && !sv->ntlm_anonymous &&
+		    strcmp(sv->ntlm_spn, "cifs/files.lab.example") == 0,
+		    "spn-missing: NTLM user alice@LAB.EXAMPLE, SPN cifs/files");
+		ok(sv != NULL && sv->ntlm_result == XR_OK &&
+		    sv->ntlm_frame == 55 && sv->ntlm_rep_frame == 56 &&
+		    strcmp(sv->ntlm_carrier_result,
+		    "session_setup STATUS_SUCCESS") == 0,
+		    "spn-missing: NTLM #55, STATUS_SUCCESS #56");
+		is_int(r.st.ntlm_logins, 1, "spn-missing: one NTLM login");
+		is_int(r.n_chains, 0, "spn-missing: no chain");
+	} else
+		ok(0, "samba-spn-missing.pcap read");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "tds-wrong-account.pcap"), &r) == 0) {
+		s = find_sess(&r, "192.0.2.20", "alice@LAB.EXAMPLE");
+		ok(s != NULL && s->outcome == SO_KERBEROS_REJECTED,
+		    "tds-wrong-account: kerberos_rejected");
+		sv = find_svc(s, "192.0.2.40", 1433);
+		ok(sv != NULL && sv->n_ap_error == 1 && sv->ap_error_code ==
+		    31 && strcmp(sv->ap_carrier_result, "result 18452") ==
+		    0 && sv->ap_rep_frame == 21,
+		    "tds-wrong-account: AP error 31, carrier 18452 #21");
+	} else
+		ok(0, "tds-wrong-account.pcap read");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "samba-s4u.pcap"), &r) == 0) {
+		s = find_sess(&r, NULL, "svc1@LAB.EXAMPLE");
+		ok(s != NULL && s->delegation == XD_CONSTRAINED &&
+		    strcmp(s->for_user, "alice@LAB.EXAMPLE") == 0 &&
+		    s->outcome == SO_KDC_ERROR,
+		    "samba-s4u: svc1 acting for alice, kdc_error");
+		is_int(r.n_chains, 3, "samba-s4u: three chains");
+		c = find_chain(&r, "cifs/dc.lab.example", 0);
+		ok(c != NULL && c->n_hops == 2 && !c->inferred &&
+		    strcmp(c->user, "alice@LAB.EXAMPLE") == 0 &&
+		    !c->hops[0].has_from &&
+		    c->hops[0].delegation == XD_S4U2SELF &&
+		    c->hops[0].kdc_result == XR_OK &&
+		    c->hops[0].frames[0] == 37 && c->hops[0].frames[1] == 44,
+		    "samba-s4u: chain 1: S4U2Self #37-#44 (no user host)");
+		ok(c != NULL && c->hops[1].delegation == XD_CONSTRAINED &&
+		    c->hops[1].kdc_result == XR_OK && !c->hops[1].has_to &&
+		    c->hops[1].frames[0] == 54 && c->hops[1].frames[1] == 60,
+		    "samba-s4u: chain 1: S4U2Proxy cifs/dc ok #54-#60");
+		c = find_chain(&r, "host/dc.lab.example", 0);
+		ok(c != NULL && c->hops[0].frames[0] == 101 &&
+		    c->hops[1].delegation == XD_CONSTRAINED &&
+		    c->hops[1].kdc_result == XR_ERROR &&
+		    c->hops[1].kdc_error_code == 13 &&
+		    c->hops[1].frames[1] == 120,
+		    "samba-s4u: chain 2: host/dc refused BADOPTION #120");
+		c = find_chain(&r, "cifs/dc.lab.example", 1);
+		ok(c != NULL && c->hops[0].frames[0] == 161 &&
+		    c->hops[1].kdc_error_code == 13 &&
+		    c->hops[1].frames[1] == 180,
+		    "samba-s4u: chain 3: cifs/dc refused BADOPTION #180");
+	} else
+		ok(0, "samba-s4u.pcap read");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "http-negotiate.pcap"), &r) == 0) {
+		s = find_sess(&r, "192.0.2.20", "alice@LAB.EXAMPLE");
+		ok(s != NULL && s->outcome == SO_KERBEROS_REJECTED &&
+		    find_svc(s, "192.0.2.30", 80) != NULL &&
+		    find_svc(s, "192.0.2.30", 80)->outcome == SO_OK &&
+		    find_svc(s, "192.0.2.30", 8080) != NULL &&
+		    find_svc(s, "192.0.2.30", 8080)->ap_error_code == 31,
+		    "http-negotiate: port 80 ok, 8080 rejected (31)");
+	} else
+		ok(0, "http-negotiate.pcap read");
+	run_free(&r);
+}
+
+/* Hand-built: NTLM at a middle tier right after a Kerberos login there. */
+static void
+synth_sessions(void)
+{
+	static struct run r;
+	struct ntlm_msg nm;
+	struct auth_rec a;
+	const struct session *s;
+	const struct sess_service *sv;
+	const struct chain *c;
+
+	memset(&r, 0, sizeof(r));
+	r.md = model_new(NULL, collect, &r.xs);
+	/* no sink: NTLM is ignored */
+	ctx_set(1, 0, WEB, 50000, "10.0.0.9", 1433, TCP, "tds");
+	memset(&nm, 0, sizeof(nm));
+	nm.msg_type = NTLM_AUTHENTICATE;
+	model_ntlm(r.md, &mctx, &nm);
+	is_int(model_stats(r.md)->ntlm_logins, 0, "sessions off: no NTLM");
+	model_free(r.md);
+
+	memset(&r, 0, sizeof(r));
+	r.md = model_new(NULL, collect, &r.xs);
+	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+	/* bob's ticket 0xc3 for HTTP/web.corp; his AP-REQ to WEB:80 */
+	ctx_set(1, 0, KDC, 88, CLI, 40000, UDP, "kerberos");
+	msg_set(KRB_TGS_REP);
+	km.has_cname = 1;
+	snprintf(km.cname, sizeof(km.cname), "bob");
+	snprintf(km.crealm, sizeof(km.crealm), "CORP");
+	ticket_set(&km.ticket, 0xc3, "HTTP/web.corp", "CORP");
+	model_krb(r.md, &mctx, &km);
+	ap_req(2, 10, 50000, 80, "http", 0xc3, 1);
+	model_krb(r.md, &mctx, &km);
+	ctx_set(3, 10, WEB, 80, CLI, 50000, TCP, "http");
+	msg_set(KRB_AP_REP);
+	model_krb(r.md, &mctx, &km);
+	auth_set(&a, "response", AUTH_OK, "status", 200, NULL);
+	model_auth(r.md, &mctx, &a);
+	/* WEB -> SQL, anonymous NTLM 2 s later, refused */
+	ctx_set(4, 12, WEB, 50100, "10.0.0.9", 1433, TCP, "tds");
+	memset(&nm, 0, sizeof(nm));
+	nm.msg_type = NTLM_AUTHENTICATE;
+	nm.anonymous = 1;
+	model_ntlm(r.md, &mctx, &nm);
+	ctx_set(5, 12, "10.0.0.9", 1433, WEB, 50100, TCP, "tds");
+	auth_set(&a, "result", AUTH_FAIL, "number", 18456, NULL);
+	model_auth(r.md, &mctx, &a);
+	/* WEB -> FS as svc, 30 s later: too late for a guess */
+	ctx_set(6, 42, WEB, 50200, "10.0.0.10", 445, TCP, "smb2");
+	memset(&nm, 0, sizeof(nm));
+	nm.msg_type = NTLM_AUTHENTICATE;
+	snprintf(nm.user, sizeof(nm.user), "svc");
+	snprintf(nm.domain, sizeof(nm.domain), "CORP");
+	model_ntlm(r.md, &mctx, &nm);
+	/* bob (CLI) -> FS by NTLM naming an SPN: fallback; no verdict */
+	ctx_set(7, 43, CLI, 50300, "10.0.0.10", 445, TCP, "smb2");
+	snprintf(nm.user, sizeof(nm.user), "BOB");
+	snprintf(nm.av_target_name, sizeof(nm.av_target_name),
+	    "cifs/fs.corp");
+	model_ntlm(r.md, &mctx, &nm);
+	is_int(r.n_sess, 0, "sessions wait for the end");
+	model_free(r.md);
+	is_int(r.n_sess, 2, "synthetic: two sessions (CLI, WEB)");
+	s = find_sess(&r, WEB, NULL);
+	ok(s != NULL && s->principal[0] == '\0' &&
+	    s->outcome == SO_LOGIN_FAILED && s->n_services == 2,
+	    "WEB: no principal, login_failed, two services");
+	sv = find_svc(s, "10.0.0.9", 1433);
+	ok(sv != NULL && sv->ntlm_anonymous && sv->ntlm_result == XR_ERROR &&
+	    sv->n_ntlm_fail == 1 && !sv->ntlm_fallback &&
+	    strcmp(sv->ntlm_carrier_result, "result 18456") == 0,
+	    "WEB -> SQL: anonymous NTLM refused, 18456, no fallback");
+	sv = find_svc(s, "10.0.0.10", 445);
+	ok(sv != NULL && strcmp(sv->ntlm_user, "svc") == 0 &&
+	    strcmp(sv->ntlm_domain, "CORP") == 0 &&
+	    sv->ntlm_result == XR_UNKNOWN && sv->outcome == SO_NO_ANSWER,
+	    "WEB -> FS: NTLM CORP\\svc, no verdict");
+	s = find_sess(&r, CLI, "bob@CORP");
+	ok(s != NULL && s->outcome == SO_NTLM_FALLBACK,
+	    "CLI: NTLM user BOB joins bob@CORP: ntlm_fallback (SPN)");
+	sv = find_svc(s, "10.0.0.10", 445);
+	ok(sv != NULL && sv->ntlm_fallback && strcmp(sv->ntlm_spn,
+	    "cifs/fs.corp") == 0, "CLI -> FS: fallback, SPN kept");
+	sv = find_svc(s, WEB, 80);
+	ok(sv != NULL && sv->outcome == SO_OK && sv->ap_req_frame == 2 &&
+	    strcmp(sv->spn, "HTTP/web.corp") == 0, "CLI -> WEB:80 ok");
+	is_int(r.n_chains, 1, "one inferred chain (the late one: none)");
+	c = r.n_chains > 0 ? &r.chains[0] : NULL;
+	ok(c != NULL && c->inferred && strcmp(c->user, "bob@CORP") == 0 &&
+	    c->hops[0].frames[0] == 2 && c->hops[1].auth == HA_ANONYMOUS &&
+	    c->hops[1].result == XR_ERROR && c->hops[1].port == 1433 &&
+	    c->hops[1].frames[0] == 4 && c->hops[1].frames[1] == 5,
+	    "inferred: bob CLI -> WEB, then anonymous WEB -> SQL refused");
+	is_int(model_outcome_name(SO_NTLM_FALLBACK)[0], 'n', "outcome name");
+	is_str(model_outcome_name(SO_KERBEROS_REJECTED), "kerberos_rejected",
+	    "outcome name kerberos_rejected");
+}
+
+/* Many clients, few sessions kept: evicted ones handed over, counted. */
+struct sflood {
+	size_t		 sessions, chains, bad;
+};
+
+static void
+sflood_sess(void *arg, const struct session *s)
+{
+	struct sflood *f = arg;
+
+	f->sessions++;
+	if (s->tgt.n_exchanges != 1 || s->n_services != 1 ||
+	    s->services[0].n_ntlm != 1)
+		f->bad++;
+}
+
+static void
+sflood_chain(void *arg, const struct chain *c)
+{
+	struct sflood *f = arg;
+
+	(void)c;
+	f->chains++;
+}
+
+#define SFLOOD_N	100000
+#define SFLOOD_CAP	64
+
+static void
+test_sess_flood(void)
+{
+	struct model_limits lim;
+	struct model *md;
+	struct ntlm_msg nm;
+	struct sflood f;
+	struct rusage ru0, ru1;
+	char src[32];
+	uint32_t i;
+	int round;
+
+	printf("# sizeof(struct session) %zu, sizeof(struct chain) %zu\n",
+	    sizeof(struct session), sizeof(struct chain));
+	memset(&f, 0, sizeof(f));
+	memset(&nm, 0, sizeof(nm));
+	getrusage(RUSAGE_SELF, &ru0);
+	for (round = 0; round < 2; round++) {
+		model_limits_default(&lim);
+		if (round == 0)
+			lim.max_sessions = SFLOOD_CAP;
+		memset(&f, 0, sizeof(f));
+		md = model_new(&lim, NULL, NULL);
+		model_set_session_sink(md, sflood_sess, sflood_chain, &f);
+		for (i = 0; i < SFLOOD_N; i++) {
+			snprintf(src, sizeof(src), "10.%u.%u.%u", i >> 16,
+			    (i >> 8) & 0xff, i & 0xff);
+			ctx_set(2 * i + 1, (long)(i / 1000), src, 40000,
+			    KDC, 88, UDP, "kerberos");
+			msg_set(KRB_AS_REQ);
+			km.has_nonce = 1;
+			km.nonce = i;
+			model_tick(md, &mctx.ts);
+			model_krb(md, &mctx, &km);
+			ctx_set(2 * i + 2, (long)(i / 1000), src, 50000,
+			    WEB, 445, TCP, "smb2");
+			nm.msg_type = NTLM_AUTHENTICATE;
+			snprintf(nm.user, sizeof(nm.user), "u%u", i);
+			model_ntlm(md, &mctx, &nm);
+		}
+		model_free(md);
+		ok(f.sessions == SFLOOD_N, "session flood (cap %zu): every "
+		    "session handed over (%zu)", lim.max_sessions,
+		    f.sessions);
+		is_int(f.bad, 0, "session flood: each whole (AS + NTLM)");
+		is_int(f.chains, 0, "session flood: no chain");
+	}
+	getrusage(RUSAGE_SELF, &ru1);
+	/* sanitizer runtimes inflate RSS: the bound is for normal builds */
+	ok(KS_SANITIZED || ru1.ru_maxrss - ru0.ru_maxrss < 16 * 1024,
+	    "session flood: peak RSS grew %ld KiB (< 16 MiB%s)",
+	    ru1.ru_maxrss - ru0.ru_maxrss, KS_SANITIZED ?
+	    ", not checked under a sanitizer" : "");
+
+	/* evictions counted */
+	memset(&f, 0, sizeof(f));
+	model_limits_default(&lim);
+	lim.max_sessions = SFLOOD_CAP;
+	md = model_new(&lim, NULL, NULL);
+	model_set_session_sink(md, sflood_sess, sflood_chain, &f);
+	for (i = 0; i < 1000; i++) {
+		snprintf(src, sizeof(src), "10.9.%u.%u", i >> 8, i & 0xff);
+		ctx_set(i + 1, 0, src, 50000, WEB, 445, TCP, "smb2");
+		nm.msg_type = NTLM_AUTHENTICATE;
+		snprintf(nm.user, sizeof(nm.user), "u%u", i);
+		model_ntlm(md, &mctx, &nm);
+	}
+	/* NTLM logins wait for a verdict: the pending table's turn */
+	model_finish(md);
+	is_int(model_stats(md)->sessions_evicted, 1000 - SFLOOD_CAP,
+	    "session cap: evictions counted");
+	is_int(model_stats(md)->sessions, 1000, "session cap: all handed");
+	is_int(model_stats(md)->ntlm_logins, 1000, "NTLM logins counted");
+	model_free(md);
+}
+
+/* Random records over a few hosts with tiny caps: nothing breaks, every
+ * session is handed over once. */
+static void
+test_sess_random(void)
+{
+	static const char *const hosts[] = {
+		"10.0.0.1", "10.0.0.5", "10.0.0.7", "10.0.0.9", "10.0.0.10",
+		"10.0.0.11"
+	};
+	static const uint16_t ports[] = { 88, 80, 445, 1433, 50000, 50001 };
+	static const char *const carriers[] = { "kerberos", "http", "smb2",
+		"tds" };
+	static const char *const snames[] = { "krbtgt/CORP",
+		"HTTP/web.corp", "cifs/fs.corp", "svc1" };
+	struct model_limits lim;
+	struct model *md;
+	struct ntlm_msg nm;
+	struct auth_rec a;
+	struct sflood f;
+	uint64_t x;
+	uint32_t i, rnd;
+	long sec;
+	int k;
+
+	memset(&f, 0, sizeof(f));
+	model_limits_default(&lim);
+	lim.max_sessions = 4;
+	lim.max_pending = 8;
+	lim.max_tickets = 8;
+	lim.answer_secs = 3;
+	md = model_new(&lim, NULL, NULL);
+	model_set_session_sink(md, sflood_sess, sflood_chain, &f);
+	x = 88172645463325252ULL;
+	sec = 0;
+	for (i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		rnd = (uint32_t)(x >> 16);
+		sec += (rnd & 0x300) == 0x300;
+		ctx_set(i + 1, sec, hosts[rnd % 6], ports[(rnd >> 3) % 6],
+		    hosts[(rnd >> 6) % 6], ports[(rnd >> 9) % 6],
+		    (rnd >> 12) & 1 ? TCP : UDP, carriers[(rnd >> 13) % 4]);
+		k = (int)((rnd >> 15) % 9);
+		model_tick(md, &mctx.ts);
+		if (k == 7) {
+			memset(&nm, 0, sizeof(nm));
+			nm.msg_type = NTLM_AUTHENTICATE;
+			nm.anonymous = (rnd >> 19) & 1;
+			snprintf(nm.user, sizeof(nm.user), "%s",
+			    (rnd >> 20) & 1 ? "alice" : "bob@CORP");
+			snprintf(nm.av_target_name, sizeof(nm.av_target_name),
+			    "%s", snames[(rnd >> 21) % 4]);
+			model_ntlm(md, &mctx, &nm);
+			continue;
+		}
+		if (k == 8) {
+			auth_set(&a, "result", (int)((rnd >> 19) % 4),
+			    "number", 18456, NULL);
+			model_auth(md, &mctx, &a);
+			continue;
+		}
+		msg_set(k == 0 ? KRB_AS_REQ : k == 1 ? KRB_TGS_REQ :
+		    k == 2 ? KRB_AS_REP : k == 3 ? KRB_TGS_REP :
+		    k == 4 ? KRB_AP_REQ : k == 5 ? KRB_AP_REP : KRB_ERROR);
+		km.has_cname = (rnd >> 19) & 1;
+		snprintf(km.cname, sizeof(km.cname), "%s",
+		    (rnd >> 20) & 1 ? "alice" : "svc1");
+		snprintf(km.crealm, sizeof(km.crealm), "CORP");
+		km.has_sname = 1;
+		snprintf(km.sname, sizeof(km.sname), "%s",
+		    snames[(rnd >> 21) % 4]);
+		km.has_nonce = 1;
+		km.nonce = (rnd >> 23) % 3;
+		if ((rnd >> 25) & 1)
+			ticket_set(&km.ticket, (int)((rnd >> 26) % 12),
+			    snames[(rnd >> 21) % 4], "CORP");
+		if (k == 1 && ((rnd >> 27) & 1)) {
+			km.has_kdc_options = 1;
+			km.kdc_options = 0x40020000;
+			km.n_add_tickets = 1;
+			ticket_set(&km.add_tickets[0],
+			    (int)((rnd >> 28) % 12), "svc1", "CORP");
+		}
+		if (k == 1 && ((rnd >> 29) & 1))
+			snprintf(km.for_user, sizeof(km.for_user),
+			    "alice@CORP");
+		km.has_error = 1;
+		km.error_code = (int32_t)((rnd >> 26) % 60);
+		model_krb(md, &mctx, &km);
+	}
+	model_finish(md);
+	ok(f.sessions == model_stats(md)->sessions && f.sessions > 0,
+	    "random: %zu sessions handed over, %llu evicted, %zu chains",
+	    f.sessions,
+	    (unsigned long long)model_stats(md)->sessions_evicted, f.chains);
+	is_int(f.chains, model_stats(md)->chains, "random: chains counted");
+	model_free(md);
 }
