@@ -27,6 +27,15 @@ set -eu
 . "$(dirname "$0")/mitfaults.lib"
 # the findings (issue 7 rule IDs) this scenario must produce
 LAB_CLASSES="ACCOUNT-PREAUTH-FAILED ACCOUNT-REVOKED ACCOUNT-KEY-EXPIRED ACCOUNT-EXPIRED ACCOUNT-UNKNOWN"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from account-problems.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE ok
+# session 192.0.2.20 alice2@LAB.EXAMPLE kdc_error
+# session 192.0.2.20 carol@LAB.EXAMPLE kdc_error
+# session-todo 192.0.2.20 dave@LAB.EXAMPLE kdc_error
+# session 192.0.2.20 erin@LAB.EXAMPLE kdc_error
+# session 192.0.2.20 nobody@LAB.EXAMPLE kdc_error"
 
 NAME=account-problems
 REALM=LAB.EXAMPLE

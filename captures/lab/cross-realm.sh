@@ -33,6 +33,10 @@ set -eu
 . "$(dirname "$0")/mitfaults.lib"
 # the findings (issue 7 rule IDs) this scenario must produce
 LAB_CLASSES="REALM-NO-TRUST"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from cross-realm.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@A.LAB.EXAMPLE kdc_error host/srv.b.lab.example:ok"
 
 NAME=cross-realm
 RA=A.LAB.EXAMPLE

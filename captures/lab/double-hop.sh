@@ -32,6 +32,12 @@ set -eu
 . "$(dirname "$0")/deleg.lib"
 # the findings (issue 7 rule IDs) this scenario must produce
 LAB_CLASSES="none"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from double-hop.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE ok HTTP/web.lab.example:ok
+# session 192.0.2.30 alice@LAB.EXAMPLE ok MSSQLSvc/sql.lab.example:1433:ok
+# chain alice@LAB.EXAMPLE 192.0.2.20 192.0.2.30:80 192.0.2.40:1433 proven"
 
 NAME=double-hop
 

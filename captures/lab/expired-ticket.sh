@@ -30,6 +30,10 @@ set -eu
 . "$(dirname "$0")/mitfaults.lib"
 # the findings (issue 7 rule IDs) this scenario must produce
 LAB_CLASSES="TKT-EXPIRED"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from expired-ticket.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE kerberos_rejected host/srv.lab.example:kerberos_rejected"
 
 NAME=expired-ticket
 REALM=LAB.EXAMPLE

@@ -36,6 +36,10 @@ set -eu
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from gss-sample.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE kerberos_rejected host/srv.lab.example:kerberos_rejected"
 
 NAME=gss-sample
 REALM=LAB.EXAMPLE
@@ -346,6 +350,7 @@ size=$(stat -c %s "$PCAP")
 {
 	echo "# fault: service keytab key mismatch (steps 2-4; step 1 healthy)"
 	echo "# classes: KRB-AP-MODIFIED"
+	lab_expect_extra
 	cat <<EOF
 # Wireshark does not dissect the GSS sample protocol on port $PORT:
 # only the KDC exchanges are listed. The Kerberos messages in the GSS

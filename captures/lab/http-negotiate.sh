@@ -31,6 +31,10 @@ set -eu
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from http-negotiate.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE kerberos_rejected HTTP/web.lab.example:ok HTTP/web.lab.example:kerberos_rejected"
 
 NAME=http-negotiate
 REALM=LAB.EXAMPLE
@@ -298,6 +302,7 @@ size=$(stat -c %s "$PCAP")
 {
 	echo "# fault: service keytab key mismatch (port 8080; port 80 healthy)"
 	echo "# classes: KRB-AP-MODIFIED"
+	lab_expect_extra
 	# every layer: the AP-REQ/AP-REP/KRB-ERROR sit inside HTTP headers
 	lab_expect "$PCAP" ""
 } >"$T/$NAME.expect"

@@ -250,6 +250,17 @@ lab_tcpdump()
 	sleep 0.3
 }
 
+# lab_expect_extra: the sessions and delegation chains the capture must
+# produce ("# session ..." / "# chain ..." lines, see captures/README.md
+# "The .expect format"), one per line in LAB_EXPECT_EXTRA (set by the
+# scenario script); printed right after the "# classes:" line.
+lab_expect_extra()
+{
+	if [ -n "${LAB_EXPECT_EXTRA:-}" ]; then
+		printf '%s\n' "$LAB_EXPECT_EXTRA"
+	fi
+}
+
 # lab_expect PCAP: one line per Kerberos message, from Wireshark's dissector:
 #   frame msg_type error_code cname sname
 # cname/sname are the message's own clear-text names, components joined by

@@ -26,6 +26,10 @@ set -eu
 . "$(dirname "$0")/mitfaults.lib"
 # the findings (issue 7 rule IDs) this scenario must produce
 LAB_CLASSES="none"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from response-too-big.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE ok"
 
 NAME=response-too-big
 REALM=LAB.EXAMPLE

@@ -24,6 +24,10 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=samba.lib
 . "$(dirname "$0")/samba.lib"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from samba-healthy-smb.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE ok cifs/dc.lab.example:ok"
 
 NAME=samba-healthy-smb
 lab_init
@@ -71,6 +75,7 @@ lab_log "check: keytab decrypts tickets in $n frames"
 {
 	echo "# fault: none (healthy Kerberos SMB2 session setup)"
 	echo "# classes: none"
+	lab_expect_extra
 	samba_expect "$PCAP"
 } >"$T/$NAME.expect"
 samba_publish "$NAME" "$PCAP" "$T/$NAME.expect" "$T/$NAME.keytab"

@@ -25,6 +25,10 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=samba.lib
 . "$(dirname "$0")/samba.lib"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from samba-ldap-gssapi.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE ok ldap/dc.lab.example:ok"
 
 NAME=samba-ldap-gssapi
 lab_init
@@ -70,6 +74,7 @@ lab_log "check: keytab decrypts tickets in $n frames"
 {
 	echo "# fault: none (healthy LDAP SASL/GSSAPI bind)"
 	echo "# classes: none"
+	lab_expect_extra
 	samba_expect "$PCAP"
 } >"$T/$NAME.expect"
 samba_publish "$NAME" "$PCAP" "$T/$NAME.expect" "$T/$NAME.keytab"

@@ -32,6 +32,14 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=samba.lib
 . "$(dirname "$0")/samba.lib"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from samba-s4u.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 svc1@LAB.EXAMPLE kdc_error
+# session-todo !192.0.2.20 alice@LAB.EXAMPLE ok
+# chain alice@LAB.EXAMPLE S4U 192.0.2.20 @cifs/dc.lab.example proven
+# chain alice@LAB.EXAMPLE S4U 192.0.2.20 @host/dc.lab.example proven
+# chain alice@LAB.EXAMPLE S4U 192.0.2.20 @cifs/dc.lab.example proven"
 
 NAME=samba-s4u
 PW_SVC1='Svc1-lab-pw1'
@@ -96,6 +104,7 @@ lab_log "check: keytab decrypts the S4U2Self tickets (forwardable 2x, not 1x)"
 	    "cifs/dc, refused for host/dc (not in msDS-AllowedToDelegateTo)" \
 	    "and for a sensitive user"
 	echo "# classes: DELEG-S4U-DENIED"
+	lab_expect_extra
 	samba_expect "$PCAP"
 } >"$T/$NAME.expect"
 samba_publish "$NAME" "$PCAP" "$T/$NAME.expect" "$T/$NAME.keytab"

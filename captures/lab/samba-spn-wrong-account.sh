@@ -43,6 +43,10 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=samba.lib
 . "$(dirname "$0")/samba.lib"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from samba-spn-wrong-account.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE kerberos_rejected HTTP/web.lab.example:kerberos_rejected"
 
 NAME=samba-spn-wrong-account
 WEB4=192.0.2.30
@@ -282,6 +286,7 @@ lab_log "check: keytab decrypts tickets in $nt frames; AP-REQs: 2 under" \
 	echo "# fault: HTTP SPN on the machine account WEB\$, service runs as" \
 	    "svc-web (key mismatch); fixed by moving the SPN"
 	echo "# classes: KRB-AP-MODIFIED"
+	lab_expect_extra
 	samba_expect "$PCAP"
 } >"$T/$NAME.expect"
 samba_publish "$NAME" "$PCAP" "$T/$NAME.expect" "$T/$NAME.keytab"

@@ -166,6 +166,10 @@ size=$(stat -c %s "$PCAP")
 # an IP literal and from a DNS alias (a CNAME in the DNS answer) instead of
 # the canonical name. (The :1533 SPN is well-formed, just not registered.)
 LAB_CLASSES="SPN-UNKNOWN SPN-MALFORMED"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from spn-names.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE kdc_error MSSQLSvc/sql.lab.example:1433:ok MSSQLSvc/sql.lab.example:1533:ok"
 spnname_expect "$PCAP" \
     "SPN built from a name the KDC does not know (DNS alias, IP address, named instance port): KDC_ERR_S_PRINCIPAL_UNKNOWN, no login" \
     >"$T/$NAME.expect"

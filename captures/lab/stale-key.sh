@@ -30,6 +30,11 @@ set -eu
 . "$(dirname "$0")/mitfaults.lib"
 # the findings (issue 7 rule IDs) this scenario must produce
 LAB_CLASSES="KRB-AP-MODIFIED"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from stale-key.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE ok host/srv.lab.example:ok
+# session 192.0.2.20 bob@LAB.EXAMPLE kerberos_rejected host/srv.lab.example:kerberos_rejected"
 
 NAME=stale-key
 REALM=LAB.EXAMPLE

@@ -27,6 +27,10 @@ set -eu
 . "$(dirname "$0")/tdslab.lib"
 # the findings (issue 7 rule IDs) this scenario must produce
 LAB_CLASSES="none"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from tds-encrypt-off.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE ok -:ok"
 
 NAME=tds-encrypt-off
 

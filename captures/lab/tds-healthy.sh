@@ -24,6 +24,10 @@ set -eu
 . "$(dirname "$0")/tdslab.lib"
 # the findings (issue 7 rule IDs) this scenario must produce
 LAB_CLASSES="none"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from tds-healthy.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE ok MSSQLSvc/sql.lab.example:1433:ok"
 
 NAME=tds-healthy
 

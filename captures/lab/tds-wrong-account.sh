@@ -35,6 +35,10 @@ set -eu
 . "$(dirname "$0")/tdslab.lib"
 # the findings (issue 7 rule IDs) this scenario must produce
 LAB_CLASSES="KRB-AP-MODIFIED"
+# the sessions and delegation chains this scenario must produce
+# (captures/README.md "The .expect format"; from tds-wrong-account.md)
+LAB_EXPECT_EXTRA="\
+# session 192.0.2.20 alice@LAB.EXAMPLE kerberos_rejected MSSQLSvc/sql.lab.example:1433:kerberos_rejected"
 
 NAME=tds-wrong-account
 
