@@ -48,6 +48,7 @@ struct sinks {
 	struct out	*out;
 	struct model	*model;
 	struct wfile	*wf;		/* -w, or NULL */
+	int		 dns_out;	/* DNS records are output */
 };
 
 static void	usage(FILE *);
@@ -115,7 +116,12 @@ to_spnego(void *arg, const struct msg_ctx *mc, const struct spnego_info *sp)
 static void
 to_dns(void *arg, const struct msg_ctx *mc, const struct dns_rec *d)
 {
-	out_dns(((struct sinks *)arg)->out, mc, d);
+	struct sinks *k = arg;
+
+	if (k->dns_out)
+		out_dns(k->out, mc, d);
+	model_tick(k->model, &mc->ts);
+	model_dns(k->model, mc, d);
 }
 
 static void
@@ -369,8 +375,9 @@ main(int argc, char **argv)
 	ops.ntlm = to_ntlm;
 	ops.spnego = to_spnego;
 	ops.auth = to_auth;
-	/* the report only counts DNS messages: no need to decode them */
-	ops.dns = oo.mode != OUT_REPORT || verbose > 0 ? to_dns : NULL;
+	/* the model maps addresses to the names clients resolved */
+	ops.dns = to_dns;
+	sinks.dns_out = oo.mode != OUT_REPORT || verbose > 0;
 	ops.arg = &sinks;
 	engine_init(&eng, &ops);
 	eng.want_tree = verbose > 1 && oo.mode != OUT_JSON;
@@ -379,6 +386,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "krbscope: %s\n", err);
 	engine_fini(&eng);	/* ends flows: may still emit messages */
 	model_finish(sinks.model);	/* ends what is pending */
+	model_hosts_walk(sinks.model, out_host, out);
 	capture_stats(cap, &eng.st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	memset(&ri, 0, sizeof(ri));

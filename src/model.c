@@ -27,10 +27,21 @@
  * outcome before the token of the same PDU), the exchange is held until
  * a record of another frame arrives, so an AP-REP of the same frame still
  * joins it.
+ *
+ * The hosts map (address -> names, client principals) is a fourth table
+ * keyed by the address, least recently seen first, fed by DNS responses
+ * (RFC 1035 4.1.3: A, AAAA, CNAME answers), the SPNs of AP exchanges,
+ * the carriers' names (MS-TDS 2.2.6.4 LOGIN7 ServerName, RFC 9110 7.2
+ * Host, MS-SMB2 2.2.9 TREE_CONNECT path) and the AS/TGS exchanges. Each
+ * address also remembers its last few uses by clients (a DNS answer a
+ * client received, a carrier name on a connection to a port), which give
+ * a session's services the names their clients used.
  */
 #include "config.h"
 
 #include <sys/socket.h>
+
+#include <arpa/inet.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +54,7 @@
 #include "engine.h"
 #include "model.h"
 #include "record.h"
+#include "spn.h"
 #include "util.h"
 
 #define NIL		UINT32_MAX
@@ -60,6 +72,13 @@
 #define KDC_ERR_S_PRINCIPAL_UNKNOWN	7
 #define KDC_ERR_PREAUTH_REQUIRED	25
 #define KRB_ERR_RESPONSE_TOO_BIG	52
+
+/* hslot arrays */
+#define HOST_MAX_USES	8	/* uses of the address remembered */
+#define HOST_FIRST	16	/* first allocation of the hosts table */
+#define DNS_T_A		1
+#define DNS_T_CNAME	5
+#define DNS_T_AAAA	28
 
 /* pend.state */
 #define PS_WAIT		1	/* no answer yet */
@@ -111,6 +130,45 @@ struct tkt {
 	uint32_t	 prev, next;	/* LRU list, least recent first */
 };
 
+/* A name of an address. */
+struct hname {
+	char		 name[HN_NAME_MAX];
+	int		 source;	/* HN_* */
+	int		 alias_of;	/* HN_DNS_ALIAS: index, else -1 */
+	uint64_t	 first_frame, last_frame;
+	uint64_t	 touch;		/* md->seq when last seen */
+};
+
+struct hprinc {
+	char		 name[HN_NAME_MAX];
+	uint64_t	 first_frame, last_frame;
+	uint64_t	 touch;
+};
+
+/* A client used a name of the address: a DNS answer it received (port
+ * 0) or the name it gave a carrier on a connection to port. */
+struct huse {
+	uint8_t		 client[16];
+	uint16_t	 port;
+	int		 name;		/* index in names, -1: replaced */
+	struct timeval	 ts;
+	uint64_t	 seq;
+};
+
+/* An address in the hosts map. */
+struct hslot {
+	int		 family;
+	uint8_t		 addr[16];
+	int		 used;
+	uint64_t	 hkey;
+	uint32_t	 hnext;
+	uint32_t	 prev, next;	/* least recently seen first */
+	int		 n_names, n_princ, n_uses, use_next, cut;
+	struct hname	 names[HOST_MAX_NAMES];
+	struct hprinc	 princ[HOST_MAX_PRINCIPALS];
+	struct huse	 uses[HOST_MAX_USES];
+};
+
 /* A connection, as seen from the requester. */
 struct conn {
 	int		 transport, family;
@@ -144,6 +202,12 @@ struct model {
 	uint32_t	 s_cap, s_n, s_free, s_head, s_tail;
 	uint32_t	*s_bucket;
 	uint32_t	 s_nb;
+
+	struct hslot	*h;		/* the hosts map */
+	uint32_t	 h_cap, h_n, h_free, h_head, h_tail;
+	uint32_t	*h_bucket;
+	uint32_t	 h_nb;
+	struct spn_parts spn;		/* exchange.spn during the sink call */
 
 	int		 has_held;	/* an AP exchange whose verdict came
 					 * before its token */
@@ -238,6 +302,31 @@ static void	s_chain_infer(struct model *, const struct session *,
 		    const struct sess_service *);
 static void	s_release(struct model *, uint32_t, int);
 static void	s_finish_all(struct model *);
+static void	s_names(struct model *, const struct session *,
+		    struct sess_service *, const struct timeval *);
+
+static uint32_t	h_find(const struct model *, int, const uint8_t *);
+static void	h_unlink(struct model *, uint32_t);
+static void	h_link_tail(struct model *, uint32_t);
+static void	h_remove(struct model *, uint32_t);
+static uint32_t	h_get(struct model *, int, const uint8_t *);
+static int	h_name(struct model *, struct hslot *, const char *, size_t,
+		    int, int, uint64_t);
+static void	h_princ(struct model *, struct hslot *, const char *,
+		    uint64_t);
+static void	h_use(struct model *, struct hslot *, const uint8_t *,
+		    uint16_t, int, const struct timeval *);
+static const struct huse *h_last_use(const struct hslot *,
+		    const uint8_t *, size_t, int, uint16_t,
+		    const struct timeval *);
+static void	h_exchange(struct model *, const struct exchange *);
+static void	h_carrier(struct model *, const struct msg_ctx *,
+		    const struct auth_rec *);
+static const char *auth_str(const struct auth_rec *, const char *);
+static int	dns_same(const char *, const char *);
+static int	dns_chain_to(const struct dns_rec *, int, const char *,
+		    const char *);
+static void	h_info(const struct hslot *, struct host_info *);
 
 void
 model_limits_default(struct model_limits *lim)
@@ -247,6 +336,7 @@ model_limits_default(struct model_limits *lim)
 	lim->answer_secs = 30;
 	lim->ticket_secs = 36000;
 	lim->max_sessions = 128;
+	lim->max_hosts = 1024;
 }
 
 static uint32_t
@@ -283,7 +373,16 @@ model_new(const struct model_limits *lim, exchange_sink_fn sink, void *arg)
 		md->lim.max_sessions = 1;
 	if (md->lim.max_sessions > NIL - 1)
 		md->lim.max_sessions = NIL - 1;
+	if (md->lim.max_hosts == 0)
+		md->lim.max_hosts = 1024;
+	if (md->lim.max_hosts > NIL - 1)
+		md->lim.max_hosts = NIL - 1;
 	md->s_free = md->s_head = md->s_tail = NIL;
+	md->h_free = md->h_head = md->h_tail = NIL;
+	md->h_nb = buckets_for(md->lim.max_hosts);
+	md->h_bucket = xmalloc(md->h_nb * sizeof(*md->h_bucket));
+	for (i = 0; i < md->h_nb; i++)
+		md->h_bucket[i] = NIL;
 	md->sink = sink;
 	md->arg = arg;
 	md->p_free = md->p_head = md->p_tail = NIL;
@@ -311,6 +410,8 @@ model_free(struct model *md)
 	free(md->t_bucket);
 	free(md->s);
 	free(md->s_bucket);
+	free(md->h);
+	free(md->h_bucket);
 	free(md);
 }
 
@@ -427,6 +528,9 @@ emit(struct model *md, struct exchange *x)
 {
 	if (md->has_held && x != &md->held)
 		flush_held(md);
+	x->spn = x->sname[0] != '\0' && spn_parse(x->sname, &md->spn) == 0 ?
+	    &md->spn : NULL;
+	h_exchange(md, x);
 	md->st.exchanges++;
 	if (md->sink != NULL)
 		md->sink(md->arg, x);
@@ -1148,6 +1252,7 @@ model_auth(struct model *md, const struct msg_ctx *mc,
 	if (md->has_held && md->held_frame != mc->frame)
 		flush_held(md);
 	note_time(md, &mc->ts);
+	h_carrier(md, mc, a);
 	conn_from(&c, mc, 1);
 	if ((i = p_find_reply(md, &c, XK_AP, NULL)) == NIL) {
 		conn_from(&c, mc, 0);
@@ -1684,6 +1789,7 @@ s_exchange(struct model *md, const struct exchange *x)
 		sv = s_service(md, s, x->server, x->sport, x->carrier);
 		if (sv == NULL)
 			break;
+		s_names(md, s, sv, &x->req_ts);
 		if (sv->spn[0] == '\0' || x->sname[0] != '\0') {
 			sv->spn[0] = '\0';
 			str_append(sv->spn, sizeof(sv->spn), x->sname);
@@ -1793,6 +1899,7 @@ s_ntlm_done(struct model *md, const struct exchange *x, int anon)
 	sv = s_service(md, s, x->server, x->sport, x->carrier);
 	if (sv == NULL)
 		return;
+	s_names(md, s, sv, &x->req_ts);
 	if (sv->spn[0] == '\0')
 		str_append(sv->spn, sizeof(sv->spn), x->sname);
 	sv->n_ntlm++;
@@ -1854,6 +1961,7 @@ s_contact(struct model *md, const struct msg_ctx *mc,
 		if ((sv = s_service(md, s, server, port, mc->carrier)) ==
 		    NULL)
 			return;
+		s_names(md, s, sv, &mc->ts);
 	}
 	if (!sv->contacted) {
 		sv->contacted = 1;
@@ -2313,4 +2421,619 @@ s_finish_all(struct model *md)
 		s_chains(md, &md->s[i].s);
 	while (md->s_head != NIL)
 		s_release(md, md->s_head, 0);
+}
+
+/* ---- hosts map ------------------------------------------------------- */
+
+const char *
+model_host_source_name(int source)
+{
+	switch (source) {
+	case HN_DNS:
+		return "dns";
+	case HN_DNS_ALIAS:
+		return "dns_alias";
+	case HN_SPN:
+		return "spn";
+	case HN_TDS:
+		return "tds";
+	case HN_HTTP:
+		return "http";
+	case HN_SMB:
+		return "smb";
+	default:
+		return "?";
+	}
+}
+
+static uint32_t
+h_find(const struct model *md, int family, const uint8_t *addr)
+{
+	const struct hslot *hs;
+	uint8_t key[16];
+	uint32_t i;
+
+	if (md->h_n == 0)
+		return NIL;
+	memset(key, 0, sizeof(key));
+	memcpy(key, addr, alen_of(family));
+	i = md->h_bucket[host_hash(family, key) & (md->h_nb - 1)];
+	for (; i != NIL; i = hs->hnext) {
+		hs = &md->h[i];
+		if (hs->family == family && memcmp(hs->addr, key, 16) == 0)
+			return i;
+	}
+	return NIL;
+}
+
+static void
+h_unlink(struct model *md, uint32_t i)
+{
+	struct hslot *hs = &md->h[i];
+
+	if (hs->prev != NIL)
+		md->h[hs->prev].next = hs->next;
+	else
+		md->h_head = hs->next;
+	if (hs->next != NIL)
+		md->h[hs->next].prev = hs->prev;
+	else
+		md->h_tail = hs->prev;
+	hs->prev = hs->next = NIL;
+}
+
+static void
+h_link_tail(struct model *md, uint32_t i)
+{
+	struct hslot *hs = &md->h[i];
+
+	hs->next = NIL;
+	hs->prev = md->h_tail;
+	if (md->h_tail != NIL)
+		md->h[md->h_tail].next = i;
+	else
+		md->h_head = i;
+	md->h_tail = i;
+}
+
+static void
+h_remove(struct model *md, uint32_t i)
+{
+	struct hslot *hs = &md->h[i];
+	uint32_t *pp;
+
+	pp = &md->h_bucket[hs->hkey & (md->h_nb - 1)];
+	while (*pp != NIL && *pp != i)
+		pp = &md->h[*pp].hnext;
+	if (*pp == i)
+		*pp = hs->hnext;
+	h_unlink(md, i);
+	hs->used = 0;
+	hs->hnext = md->h_free;
+	md->h_free = i;
+	md->h_n--;
+}
+
+/* The address's entry, made when new (forgetting the least recently
+ * seen one when full), now the most recently seen. */
+static uint32_t
+h_get(struct model *md, int family, const uint8_t *addr)
+{
+	struct hslot *hs, *nh;
+	uint32_t i, ncap;
+
+	if ((i = h_find(md, family, addr)) != NIL) {
+		if (md->h_tail != i) {
+			h_unlink(md, i);
+			h_link_tail(md, i);
+		}
+		return i;
+	}
+	if (md->h_n >= md->lim.max_hosts && md->h_head != NIL) {
+		md->st.hosts_evicted++;
+		h_remove(md, md->h_head);
+	}
+	if (md->h_free == NIL) {
+		ncap = md->h_cap == 0 ? HOST_FIRST : md->h_cap * 2;
+		if (ncap > md->lim.max_hosts)
+			ncap = (uint32_t)md->lim.max_hosts;
+		nh = xrealloc(md->h, (size_t)ncap * sizeof(*nh));
+		md->h = nh;
+		for (i = ncap; i > md->h_cap; i--) {
+			md->h[i - 1].used = 0;
+			md->h[i - 1].hnext = md->h_free;
+			md->h_free = i - 1;
+		}
+		md->h_cap = ncap;
+	}
+	i = md->h_free;
+	hs = &md->h[i];
+	md->h_free = hs->hnext;
+	memset(hs, 0, sizeof(*hs));
+	hs->used = 1;
+	hs->family = family;
+	memcpy(hs->addr, addr, alen_of(family));
+	hs->hkey = host_hash(family, hs->addr);
+	hs->hnext = md->h_bucket[hs->hkey & (md->h_nb - 1)];
+	md->h_bucket[hs->hkey & (md->h_nb - 1)] = i;
+	h_link_tail(md, i);
+	md->h_n++;
+	md->st.hosts++;
+	return i;
+}
+
+/*
+ * A name of n bytes (a DNS name's final dot dropped) from source: its
+ * index, entered when new (replacing the least recently seen one, never
+ * alias_of, when full); -1 for an empty name.
+ */
+static int
+h_name(struct model *md, struct hslot *hs, const char *name, size_t n,
+    int source, int alias_of, uint64_t frame)
+{
+	char buf[HN_NAME_MAX];
+	struct hname *hn;
+	int k, victim;
+
+	while (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return -1;
+	if (n < sizeof(buf)) {
+		memcpy(buf, name, n);
+		buf[n] = '\0';
+	} else {
+		memcpy(buf, name, sizeof(buf) - 4);
+		memcpy(buf + sizeof(buf) - 4, "...", 4);
+	}
+	for (k = 0; k < hs->n_names; k++) {
+		hn = &hs->names[k];
+		if (hn->source != source || strcasecmp(hn->name, buf) != 0)
+			continue;
+		if (frame > hn->last_frame)
+			hn->last_frame = frame;
+		if (frame < hn->first_frame)
+			hn->first_frame = frame;
+		if (alias_of >= 0)
+			hn->alias_of = alias_of;
+		hn->touch = ++md->seq;
+		return k;
+	}
+	if (hs->n_names < HOST_MAX_NAMES)
+		k = hs->n_names++;
+	else {
+		victim = -1;
+		for (k = 0; k < HOST_MAX_NAMES; k++)
+			if (k != alias_of && (victim < 0 ||
+			    hs->names[k].touch < hs->names[victim].touch))
+				victim = k;
+		k = victim;
+		for (victim = 0; victim < HOST_MAX_NAMES; victim++)
+			if (hs->names[victim].alias_of == k)
+				hs->names[victim].alias_of = -1;
+		for (victim = 0; victim < HOST_MAX_USES; victim++)
+			if (hs->uses[victim].name == k)
+				hs->uses[victim].name = -1;
+		hs->cut++;
+		md->st.host_names_cut++;
+	}
+	hn = &hs->names[k];
+	memset(hn, 0, sizeof(*hn));
+	memcpy(hn->name, buf, sizeof(hn->name));
+	hn->source = source;
+	hn->alias_of = alias_of;
+	hn->first_frame = hn->last_frame = frame;
+	hn->touch = ++md->seq;
+	return k;
+}
+
+/* A client principal that asked the KDC from the address. */
+static void
+h_princ(struct model *md, struct hslot *hs, const char *who,
+    uint64_t frame)
+{
+	struct hprinc *hp;
+	int k, victim;
+
+	for (k = 0; k < hs->n_princ; k++) {
+		hp = &hs->princ[k];
+		if (strcmp(hp->name, who) != 0)
+			continue;
+		if (frame > hp->last_frame)
+			hp->last_frame = frame;
+		if (frame < hp->first_frame)
+			hp->first_frame = frame;
+		hp->touch = ++md->seq;
+		return;
+	}
+	if (hs->n_princ < HOST_MAX_PRINCIPALS)
+		k = hs->n_princ++;
+	else {
+		victim = 0;
+		for (k = 1; k < HOST_MAX_PRINCIPALS; k++)
+			if (hs->princ[k].touch < hs->princ[victim].touch)
+				victim = k;
+		k = victim;
+		hs->cut++;
+		md->st.host_names_cut++;
+	}
+	hp = &hs->princ[k];
+	memset(hp, 0, sizeof(*hp));
+	str_append(hp->name, sizeof(hp->name), who);
+	hp->first_frame = hp->last_frame = frame;
+	hp->touch = ++md->seq;
+}
+
+/* A client used name (an index) of the address: port 0 a DNS answer. */
+static void
+h_use(struct model *md, struct hslot *hs, const uint8_t *client,
+    uint16_t port, int name, const struct timeval *ts)
+{
+	struct huse *u;
+	size_t alen;
+	int k;
+
+	if (name < 0)
+		return;
+	alen = alen_of(hs->family);
+	u = NULL;
+	for (k = 0; k < hs->n_uses; k++)
+		if (hs->uses[k].port == port && hs->uses[k].name == name &&
+		    memcmp(hs->uses[k].client, client, alen) == 0)
+			u = &hs->uses[k];
+	if (u == NULL) {
+		u = &hs->uses[hs->use_next];
+		hs->use_next = (hs->use_next + 1) % HOST_MAX_USES;
+		if (hs->n_uses < HOST_MAX_USES)
+			hs->n_uses++;
+		memset(u, 0, sizeof(*u));
+		memcpy(u->client, client, alen);
+		u->port = port;
+		u->name = name;
+	}
+	u->ts = *ts;
+	u->seq = ++md->seq;
+}
+
+/* The latest use by client on port (0: DNS), not after ts (NULL: any). */
+static const struct huse *
+h_last_use(const struct hslot *hs, const uint8_t *client, size_t alen,
+    int dns, uint16_t port, const struct timeval *ts)
+{
+	const struct huse *u, *best;
+	int k;
+
+	best = NULL;
+	for (k = 0; k < hs->n_uses; k++) {
+		u = &hs->uses[k];
+		if (u->name < 0 || u->port != (dns ? 0 : port) ||
+		    memcmp(u->client, client, alen) != 0)
+			continue;
+		if (ts != NULL && timercmp(&u->ts, ts, >))
+			continue;
+		if (best == NULL || u->seq > best->seq)
+			best = u;
+	}
+	return best;
+}
+
+/* A finished exchange: the client's principal, the AP ticket's host. */
+static void
+h_exchange(struct model *md, const struct exchange *x)
+{
+	char who[HN_NAME_MAX], a[64];
+	uint32_t i;
+
+	if ((x->kind == XK_AS || x->kind == XK_TGS) && x->cname[0] != '\0') {
+		principal_of(who, sizeof(who), x->cname, x->crealm);
+		i = h_get(md, x->family, x->client);
+		h_princ(md, &md->h[i], who, x->req_frame);
+		return;
+	}
+	if (x->kind != XK_AP || x->spn == NULL || x->spn->is_krbtgt)
+		return;
+	if (x->spn->ip_literal != 0) {
+		/* the address itself is no name of it */
+		fmt_addr(a, sizeof(a), x->family, x->server);
+		if (strcasecmp(a, x->spn->host) == 0)
+			return;
+	}
+	i = h_get(md, x->family, x->server);
+	(void)h_name(md, &md->h[i], x->spn->host, strlen(x->spn->host),
+	    HN_SPN, -1, x->req_frame);
+}
+
+/* The value of a string field, or NULL. */
+static const char *
+auth_str(const struct auth_rec *a, const char *key)
+{
+	int i;
+
+	for (i = 0; i < a->n_fields && i < AUTH_MAX_FIELDS; i++)
+		if (a->f[i].key != NULL && a->f[i].kind == AUTH_F_STR &&
+		    strcmp(a->f[i].key, key) == 0)
+			return a->f[i].sval;
+	return NULL;
+}
+
+/*
+ * A carrier event that names the server the client wanted: TDS LOGIN7
+ * ServerName, HTTP Host, SMB2 TREE_CONNECT "\\server\share". All are sent
+ * by the client.
+ */
+static void
+h_carrier(struct model *md, const struct msg_ctx *mc,
+    const struct auth_rec *a)
+{
+	struct sess_service *sv;
+	struct hslot *hs;
+	const char *v, *e;
+	size_t n;
+	uint32_t i, j;
+	int source, k, k2;
+
+	if (a->event == NULL)
+		return;
+	if (strcmp(a->event, "login7") == 0) {
+		source = HN_TDS;
+		if ((v = auth_str(a, "server_name")) == NULL)
+			return;
+		n = strlen(v);
+	} else if (strcmp(a->event, "request") == 0) {
+		source = HN_HTTP;
+		if ((v = auth_str(a, "host")) == NULL)
+			return;
+		n = strlen(v);
+		if (v[0] == '[' && (e = strchr(v, ']')) != NULL) {
+			v++;
+			n = (size_t)(e - v);
+		} else if ((e = strchr(v, ':')) != NULL &&
+		    strchr(e + 1, ':') == NULL)
+			n = (size_t)(e - v);
+	} else if (strcmp(a->event, "tree_connect") == 0) {
+		source = HN_SMB;
+		if ((v = auth_str(a, "path")) == NULL || v[0] != '\\' ||
+		    v[1] != '\\')
+			return;
+		v += 2;
+		n = strcspn(v, "\\");
+	} else
+		return;
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '.'))
+		n--;
+	if (n == 0)
+		return;
+	i = h_get(md, mc->family, mc->dst);	/* may move md->h */
+	hs = &md->h[i];
+	if ((k = h_name(md, hs, v, n, source, -1, mc->frame)) < 0)
+		return;
+	h_use(md, hs, mc->src, mc->dport, k, &mc->ts);
+	if (!md->sess_on)
+		return;
+	/* the client's service entries (without making them recent) */
+	j = md->s_bucket[host_hash(mc->family, mc->src) & (md->s_nb - 1)];
+	for (; j != NIL; j = md->s[j].hnext) {
+		if (!same_host(mc->family, mc->src, md->s[j].s.family,
+		    md->s[j].s.host))
+			continue;
+		for (k2 = 0; k2 < md->s[j].s.n_services; k2++) {
+			sv = &md->s[j].s.services[k2];
+			if (sv->port != mc->dport || memcmp(sv->server,
+			    mc->dst, alen_of(mc->family)) != 0)
+				continue;
+			sv->used_name[0] = '\0';
+			str_append(sv->used_name, sizeof(sv->used_name),
+			    hs->names[k].name);
+			sv->used_source = source;
+		}
+	}
+}
+
+/* Same DNS name, without regard to case or a final dot? */
+static int
+dns_same(const char *a, const char *b)
+{
+	size_t na, nb;
+
+	na = strlen(a);
+	nb = strlen(b);
+	if (na > 0 && a[na - 1] == '.')
+		na--;
+	if (nb > 0 && b[nb - 1] == '.')
+		nb--;
+	return na > 0 && na == nb && strncasecmp(a, b, na) == 0;
+}
+
+/* Does the CNAME chain from name lead to owner within the answers? */
+static int
+dns_chain_to(const struct dns_rec *d, int n, const char *name,
+    const char *owner)
+{
+	const char *cur;
+	int step, k;
+
+	cur = name;
+	for (step = 0; step <= n; step++) {
+		if (dns_same(cur, owner))
+			return 1;
+		for (k = 0; k < n; k++)
+			if (d->an[k].type == DNS_T_CNAME &&
+			    dns_same(d->an[k].name, cur))
+				break;
+		if (k == n)
+			return 0;
+		cur = d->an[k].data;
+	}
+	return 0;
+}
+
+void
+model_dns(struct model *md, const struct msg_ctx *mc,
+    const struct dns_rec *d)
+{
+	const struct dns_rr *rr;
+	struct hslot *hs;
+	uint8_t addr[16];
+	uint32_t h;
+	int i, j, n, family, owner, k, asked;
+
+	if (md->has_held && md->held_frame != mc->frame)
+		flush_held(md);
+	note_time(md, &mc->ts);
+	if (!d->response || d->rcode != 0)
+		return;
+	n = d->n_answers;
+	if (n > DNS_MAX_ANSWERS)
+		n = DNS_MAX_ANSWERS;
+	if (n < 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		rr = &d->an[i];
+		if ((rr->class & 0x7fff) != 1)
+			continue;
+		memset(addr, 0, sizeof(addr));
+		if (rr->type == DNS_T_A && inet_pton(AF_INET, rr->data,
+		    addr) == 1)
+			family = AF_INET;
+		else if (rr->type == DNS_T_AAAA && inet_pton(AF_INET6,
+		    rr->data, addr) == 1)
+			family = AF_INET6;
+		else
+			continue;
+		h = h_get(md, family, addr);	/* may move md->h */
+		hs = &md->h[h];
+		owner = h_name(md, hs, rr->name, strlen(rr->name), HN_DNS,
+		    -1, mc->frame);
+		if (owner < 0)
+			continue;
+		asked = dns_same(d->qname, rr->name) ? owner : -1;
+		/* the aliases whose chain ends here */
+		for (j = 0; j < n; j++) {
+			if (d->an[j].type != DNS_T_CNAME ||
+			    dns_same(d->an[j].name, rr->name) ||
+			    !dns_chain_to(d, n, d->an[j].data, rr->name))
+				continue;
+			k = h_name(md, hs, d->an[j].name,
+			    strlen(d->an[j].name), HN_DNS_ALIAS, owner,
+			    mc->frame);
+			if (k >= 0 && dns_same(d->qname, d->an[j].name))
+				asked = k;
+		}
+		if (asked < 0)
+			asked = owner;
+		/* the answer goes to the client that asked */
+		h_use(md, hs, mc->dst, 0, asked, &mc->ts);
+	}
+}
+
+/* A session's service: the names its client used for the server. */
+static void
+s_names(struct model *md, const struct session *s, struct sess_service *sv,
+    const struct timeval *ts)
+{
+	const struct hslot *hs;
+	const struct huse *u;
+	uint32_t i;
+
+	if ((i = h_find(md, s->family, sv->server)) == NIL)
+		return;
+	hs = &md->h[i];
+	if ((u = h_last_use(hs, s->host, alen_of(s->family), 1, 0, ts)) !=
+	    NULL) {
+		sv->dns_name[0] = '\0';
+		str_append(sv->dns_name, sizeof(sv->dns_name),
+		    hs->names[u->name].name);
+		sv->dns_source = hs->names[u->name].source;
+	}
+	if ((u = h_last_use(hs, s->host, alen_of(s->family), 0, sv->port,
+	    NULL)) != NULL) {
+		sv->used_name[0] = '\0';
+		str_append(sv->used_name, sizeof(sv->used_name),
+		    hs->names[u->name].name);
+		sv->used_source = hs->names[u->name].source;
+	}
+}
+
+/* An entry as the API shows it: names in the order first seen. */
+static void
+h_info(const struct hslot *hs, struct host_info *out)
+{
+	const struct hname *hn;
+	int order[HOST_MAX_NAMES];
+	int i, j, t;
+
+	memset(out, 0, sizeof(*out));
+	out->family = hs->family;
+	memcpy(out->addr, hs->addr, sizeof(out->addr));
+	for (i = 0; i < hs->n_names; i++) {
+		order[i] = i;
+		for (j = i; j > 0 && hs->names[order[j - 1]].first_frame >
+		    hs->names[order[j]].first_frame; j--) {
+			t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	}
+	for (i = 0; i < hs->n_names; i++) {
+		hn = &hs->names[order[i]];
+		memcpy(out->names[i].name, hn->name, sizeof(hn->name));
+		out->names[i].source = hn->source;
+		if (hn->source == HN_DNS_ALIAS && hn->alias_of >= 0 &&
+		    hn->alias_of < hs->n_names)
+			memcpy(out->names[i].alias_of,
+			    hs->names[hn->alias_of].name, HN_NAME_MAX);
+		out->names[i].first_frame = hn->first_frame;
+		out->names[i].last_frame = hn->last_frame;
+	}
+	out->n_names = hs->n_names;
+	for (i = 0; i < hs->n_princ; i++) {
+		memcpy(out->principals[i].name, hs->princ[i].name,
+		    HN_NAME_MAX);
+		out->principals[i].first_frame = hs->princ[i].first_frame;
+		out->principals[i].last_frame = hs->princ[i].last_frame;
+	}
+	out->n_principals = hs->n_princ;
+	out->names_cut = hs->cut;
+}
+
+int
+model_host_names(const struct model *md, int family, const uint8_t *addr,
+    struct host_name *out, int max)
+{
+	struct host_info hi;
+	uint32_t i;
+	int k;
+
+	if ((i = h_find(md, family, addr)) == NIL)
+		return 0;
+	h_info(&md->h[i], &hi);
+	for (k = 0; k < hi.n_names && k < max; k++)
+		out[k] = hi.names[k];
+	return k;
+}
+
+int
+model_host_get(const struct model *md, int family, const uint8_t *addr,
+    struct host_info *out)
+{
+	uint32_t i;
+
+	if ((i = h_find(md, family, addr)) == NIL) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	h_info(&md->h[i], out);
+	return 0;
+}
+
+void
+model_hosts_walk(const struct model *md, host_fn fn, void *arg)
+{
+	struct host_info hi;
+	uint32_t i;
+
+	for (i = md->h_head; i != NIL; i = md->h[i].next) {
+		h_info(&md->h[i], &hi);
+		fn(arg, &hi);
+	}
 }

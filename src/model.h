@@ -19,6 +19,9 @@
 #include <sys/time.h>
 
 #include "record.h"
+#include "spn.h"
+
+struct model;
 
 /* exchange.kind */
 #define XK_AS		1
@@ -90,6 +93,11 @@ struct exchange {
 	struct timeval	 req_ts, rep_ts;
 	int		 n_frames;
 	uint64_t	 frames[XT_MAX_FRAMES];	/* all frames, in order */
+	/* sname taken apart (src/spn.h) when it is well-formed, else NULL:
+	 * borrowed, valid only during the sink call (a copy of the exchange
+	 * made there keeps a stale pointer: copy *spn too, or call
+	 * spn_parse(sname) again) */
+	const struct spn_parts *spn;
 };
 
 typedef void	(*exchange_sink_fn)(void *arg, const struct exchange *);
@@ -104,6 +112,10 @@ struct model_limits {
 	size_t		 max_sessions;	/* sessions kept (default 128, about
 					 * 10 KB each); past it the least
 					 * recently active is handed over */
+	size_t		 max_hosts;	/* addresses in the hosts map
+					 * (default 1024, about 3 KB each; 0:
+					 * the default); past it the least
+					 * recently seen is forgotten */
 };
 
 struct model_stats {
@@ -123,7 +135,80 @@ struct model_stats {
 						 * per-session arrays */
 	uint64_t	 ntlm_logins;		/* NTLM AUTHENTICATEs seen */
 	uint64_t	 chains, chains_inferred;
+	/* the hosts map */
+	uint64_t	 hosts;			/* addresses entered */
+	uint64_t	 hosts_evicted;		/* max_hosts reached */
+	uint64_t	 host_names_cut;	/* names or principals of an
+						 * address replaced when its
+						 * arrays were full */
 };
+
+/*
+ * Hosts map (issue 6, "principals and hosts"): per address, the names
+ * seen for it and where each came from, and the client principals that
+ * asked the KDC from it (AS/TGS exchanges naming a client).
+ * - HN_DNS: the owner of an A/AAAA answer for the address (model_dns);
+ * - HN_DNS_ALIAS: the owner of a CNAME whose chain ends at such a name
+ *   (alias_of: that name);
+ * - HN_SPN: the host part of the SPN of a ticket presented in an AP
+ *   exchange to the address (not for krbtgt);
+ * - HN_TDS: TDS LOGIN7 ServerName as the client wrote it ("sql",
+ *   "sql\INST1", "tcp:sql,1433");
+ * - HN_HTTP: the Host header of a request with credentials, without the
+ *   port (and the brackets of an IPv6 address);
+ * - HN_SMB: the server of an SMB2 TREE_CONNECT path "\\server\share".
+ * Names compare without regard to case; one entry per name and source.
+ * Bounded: max_hosts addresses (least recently seen forgotten), per
+ * address HOST_MAX_NAMES names and HOST_MAX_PRINCIPALS principals (the
+ * least recently seen replaced); both counted.
+ */
+#define HN_DNS		1
+#define HN_DNS_ALIAS	2
+#define HN_SPN		3
+#define HN_TDS		4
+#define HN_HTTP		5
+#define HN_SMB		6
+
+#define HN_NAME_MAX	128	/* cut with "..." */
+#define HOST_MAX_NAMES	12
+#define HOST_MAX_PRINCIPALS 4
+
+struct host_name {
+	char		 name[HN_NAME_MAX];
+	int		 source;	/* HN_* */
+	char		 alias_of[HN_NAME_MAX];	/* HN_DNS_ALIAS: the
+						 * canonical name, else "" */
+	uint64_t	 first_frame, last_frame;
+};
+
+struct host_principal {
+	char		 name[HN_NAME_MAX];	/* "alice@REALM" */
+	uint64_t	 first_frame, last_frame;
+};
+
+struct host_info {
+	int		 family;
+	uint8_t		 addr[16];
+	int		 n_names;	/* in the order first seen */
+	struct host_name names[HOST_MAX_NAMES];
+	int		 n_principals;
+	struct host_principal principals[HOST_MAX_PRINCIPALS];
+	int		 names_cut;	/* names or principals replaced */
+};
+
+typedef void	(*host_fn)(void *arg, const struct host_info *);
+
+/* "dns", "dns_alias", "spn", "tds", "http", "smb" ("?" otherwise) */
+const char	*model_host_source_name(int);
+/* The names of an address into out (at most max); how many. */
+int		 model_host_names(const struct model *, int family,
+		    const uint8_t *addr, struct host_name *out, int max);
+/* All of an address: 0, or -1 when it is not in the map. */
+int		 model_host_get(const struct model *, int family,
+		    const uint8_t *addr, struct host_info *out);
+/* Every address in the map, least recently seen first (also after
+ * model_finish(), until model_free()). */
+void		 model_hosts_walk(const struct model *, host_fn, void *arg);
 
 /*
  * Sessions (issue 6, second part): per client host and principal, the
@@ -208,6 +293,16 @@ struct sess_service {
 	char		 spn[SESS_NAME_MAX];	/* the AP ticket's, else the
 						 * NTLM target SPN */
 	int		 outcome;	/* SO_*, set at hand-over */
+	/* the names the client used for the server (from the hosts map):
+	 * the DNS name it last resolved to the server's address before a
+	 * login or contact (the name it asked for: a CNAME's owner is
+	 * HN_DNS_ALIAS), and the one it gave the carrier (TDS ServerName,
+	 * HTTP Host, SMB tree server) on its latest connection to the
+	 * port; "" and 0 when none seen */
+	char		 dns_name[HN_NAME_MAX];
+	int		 dns_source;	/* HN_DNS or HN_DNS_ALIAS */
+	char		 used_name[HN_NAME_MAX];
+	int		 used_source;	/* HN_TDS, HN_HTTP or HN_SMB */
 	/* Kerberos: the AP exchanges; the details are the first refused
 	 * one's, else the last one's */
 	int		 n_ap, n_ap_ok, n_ap_error;
@@ -320,8 +415,6 @@ struct chain {
 	struct chain_hop hops[CHAIN_MAX_HOPS];
 };
 
-struct model;
-
 typedef void	(*session_sink_fn)(void *arg, const struct session *);
 typedef void	(*chain_sink_fn)(void *arg, const struct chain *);
 
@@ -349,6 +442,9 @@ void		 model_krb(struct model *, const struct msg_ctx *,
 		    const struct krb_msg *);
 void		 model_auth(struct model *, const struct msg_ctx *,
 		    const struct auth_rec *);
+/* DNS responses: A/AAAA answers and CNAME chains into the hosts map. */
+void		 model_dns(struct model *, const struct msg_ctx *,
+		    const struct dns_rec *);
 /* Capture time moved on: expire what is due. */
 void		 model_tick(struct model *, const struct timeval *now);
 

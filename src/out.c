@@ -208,6 +208,7 @@ static void	story_step(char *, size_t, const struct exchange *);
 static void	report_exchange(struct out *, const struct exchange *);
 static void	report_stories(struct out *);
 static const char *hop_auth_str(int);
+static void	jb_spn(struct jbuf *, const struct spn_parts *);
 static void	json_session(struct out *, const struct session *);
 static void	json_chain(struct out *, const struct chain *);
 static void	fmt_chain(char *, size_t, const struct chain *);
@@ -1944,6 +1945,31 @@ jb_id(struct jbuf *jb, const char *k, const uint8_t *id)
 	jb_kstr(jb, k, buf);
 }
 
+/* An SPN's parts: "spn":{"class":"MSSQLSvc","host":"sql","port":1433} */
+static void
+jb_spn(struct jbuf *jb, const struct spn_parts *sp)
+{
+	jb_key(jb, "spn");
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "class", sp->class);
+	jb_kstr(jb, "host", sp->host);
+	if (sp->has_port)
+		jb_kint(jb, "port", sp->port);
+	if (sp->instance[0] != '\0')
+		jb_kstr(jb, "instance", sp->instance);
+	if (sp->extra[0] != '\0')
+		jb_kstr(jb, "extra", sp->extra);
+	if (sp->ip_literal) {
+		jb_key(jb, "ip_literal");
+		jb_raw(jb, "true", 4);
+	}
+	if (sp->short_name) {
+		jb_key(jb, "short_name");
+		jb_raw(jb, "true", 4);
+	}
+	jb_raw(jb, "}", 1);
+}
+
 static void
 json_exchange(struct out *out, const struct exchange *x)
 {
@@ -1978,6 +2004,8 @@ json_exchange(struct out *out, const struct exchange *x)
 		jb_kstr(jb, "sname", x->sname);
 	if (x->realm[0] != '\0')
 		jb_kstr(jb, "realm", x->realm);
+	if (x->spn != NULL && !x->spn->is_krbtgt)
+		jb_spn(jb, x->spn);
 	if (x->kind != XK_AS) {
 		jb_kstr(jb, "delegation", xdeleg_str(x->delegation));
 		if (x->has_deleg_from)
@@ -2306,6 +2334,19 @@ json_session(struct out *out, const struct session *se)
 		    "");
 		if (sv->spn[0] != '\0')
 			jb_kstr(jb, "sname", sv->spn);
+		if (sv->dns_name[0] != '\0') {
+			jb_kstr(jb, "dns_name", sv->dns_name);
+			if (sv->dns_source == HN_DNS_ALIAS) {
+				jb_key(jb, "dns_alias");
+				jb_raw(jb, "true", 4);
+			}
+		}
+		if (sv->used_name[0] != '\0') {
+			jb_kstr(jb, "used_name", sv->used_name);
+			if ((s = model_host_source_name(sv->used_source)) !=
+			    NULL)
+				jb_kstr(jb, "used_name_from", s);
+		}
 		s = model_outcome_name(sv->outcome);
 		jb_kstr(jb, "outcome", s != NULL ? s : "unknown");
 		if (sv->n_ap > 0) {
@@ -2477,6 +2518,52 @@ fmt_chain(char *dst, size_t dstsz, const struct chain *ch)
 			}
 		}
 	}
+}
+
+/* The names and principals seen for one address (JSON only). */
+void
+out_host(void *arg, const struct host_info *h)
+{
+	struct out *out = arg;
+	struct jbuf *jb = &out->jb;
+	const char *s;
+	int i;
+
+	if (out->o.mode != OUT_JSON)
+		return;
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "type", "host");
+	jb_kstr(jb, "address", addr_str(h->family, h->addr));
+	jb_key(jb, "names");
+	jb_raw(jb, "[", 1);
+	for (i = 0; i < h->n_names && i < HOST_MAX_NAMES; i++) {
+		if (i > 0)
+			jb_raw(jb, ",", 1);
+		jb_raw(jb, "{", 1);
+		jb_kstr(jb, "name", h->names[i].name);
+		s = model_host_source_name(h->names[i].source);
+		jb_kstr(jb, "from", s != NULL ? s : "unknown");
+		if (h->names[i].alias_of[0] != '\0')
+			jb_kstr(jb, "alias_of", h->names[i].alias_of);
+		jb_kint(jb, "first_frame", (long long)h->names[i].first_frame);
+		jb_raw(jb, "}", 1);
+	}
+	jb_raw(jb, "]", 1);
+	if (h->names_cut > 0)
+		jb_kint(jb, "names_cut", h->names_cut);
+	if (h->n_principals > 0) {
+		jb_key(jb, "principals");
+		jb_raw(jb, "[", 1);
+		for (i = 0; i < h->n_principals && i < HOST_MAX_PRINCIPALS;
+		    i++) {
+			if (i > 0)
+				jb_raw(jb, ",", 1);
+			jb_str(jb, h->principals[i].name);
+		}
+		jb_raw(jb, "]", 1);
+	}
+	jb_raw(jb, "}\n", 2);
+	json_end(out);
 }
 
 void
@@ -2659,6 +2746,11 @@ json_stats(struct out *out, const struct engine *eng,
 		jb_kint(jb, "chains", (long long)ri->model->chains);
 		jb_kint(jb, "chains_inferred",
 		    (long long)ri->model->chains_inferred);
+		jb_kint(jb, "hosts", (long long)ri->model->hosts);
+		jb_kint(jb, "hosts_evicted",
+		    (long long)ri->model->hosts_evicted);
+		jb_kint(jb, "host_names_cut",
+		    (long long)ri->model->host_names_cut);
 		jb_raw(jb, "}", 1);
 	}
 	jb_key(jb, "messages");

@@ -56,6 +56,7 @@ void		 out_exchange(void *arg, const struct exchange *);
 /* The model's session and chain sinks. */
 void		 out_session(void *arg, const struct session *);
 void		 out_chain(void *arg, const struct chain *);
+void		 out_host(void *arg, const struct host_info *);
 /* Final output: the stats object (JSON) or the report (text). */
 void		 out_finish(struct out *, const struct engine *,
 		    const struct run_info *);

@@ -5,6 +5,8 @@
  * test_model.c - the exchange and ticket model (src/model.c): records
  * built by hand, the lab captures and the shared real traces run through
  * the engine into the model, and a flood of unanswered requests.
+ * The hosts map (names and principals per address) and the SPNs parsed
+ * into exchanges: on spn-names, http-negotiate and samba-spn-missing.
  * With file arguments: prints each capture's exchanges and ticket counts.
  */
 #include "config.h"
@@ -42,6 +44,7 @@
 
 struct xs {
 	struct exchange	*v;
+	struct spn_parts *sp;		/* copies of v[i].spn */
 	size_t		 n, cap;
 	size_t		 sink_calls;
 };
@@ -49,6 +52,7 @@ struct xs {
 #define MAX_IDS	4096
 #define MAX_SESS	64
 #define MAX_CHAINS	32
+#define MAX_HOSTS	64
 
 struct run {
 	struct model	*md;
@@ -62,14 +66,30 @@ struct run {
 	uint8_t		 issued[MAX_IDS][KRB_ID_LEN];
 	size_t		 n_issued;
 	unsigned long	 presented, linkable, ap_presented, ap_linkable;
+	/* the hosts map at the end (model_hosts_walk) */
+	struct host_info *hosts;
+	size_t		 n_hosts;
 };
 
 static void	collect(void *, const struct exchange *);
+static const struct spn_parts *x_spn(const struct xs *,
+		    const struct exchange *);
 static void	sess_collect(void *, const struct session *);
 static void	chain_collect(void *, const struct chain *);
 static void	ntlm_sink(void *, const struct msg_ctx *,
 		    const struct ntlm_msg *);
 static void	dump_sessions(const struct run *);
+static void	dns_sink(void *, const struct msg_ctx *,
+		    const struct dns_rec *);
+static void	host_collect(void *, const struct host_info *);
+static void	dump_hosts(const struct run *);
+static const struct host_info *find_host(const struct run *,
+		    const char *);
+static const struct host_name *find_name(const struct host_info *,
+		    const char *, int);
+static int	has_principal(const struct host_info *, const char *);
+static void	test_hosts(void);
+static void	test_hosts_synth(void);
 static const struct session *find_sess(const struct run *, const char *,
 		    const char *);
 static const struct sess_service *find_svc(const struct session *,
@@ -126,8 +146,23 @@ collect(void *arg, const struct exchange *x)
 	if (xs->n == xs->cap) {
 		xs->cap = xs->cap == 0 ? 64 : xs->cap * 2;
 		xs->v = xrealloc(xs->v, xs->cap * sizeof(*xs->v));
+		xs->sp = xrealloc(xs->sp, xs->cap * sizeof(*xs->sp));
 	}
-	xs->v[xs->n++] = *x;
+	/* exchange.spn is borrowed: keep a copy, mark it by the pointer */
+	if (x->spn != NULL)
+		xs->sp[xs->n] = *x->spn;
+	xs->v[xs->n] = *x;
+	xs->v[xs->n].spn = x->spn != NULL ? &xs->sp[xs->n] : NULL;
+	xs->n++;
+}
+
+/* The copy of an exchange's parsed SPN, or NULL. */
+static const struct spn_parts *
+x_spn(const struct xs *xs, const struct exchange *x)
+{
+	if (x == NULL || x->spn == NULL)
+		return NULL;
+	return &xs->sp[x - xs->v];
 }
 
 static void
@@ -158,6 +193,24 @@ ntlm_sink(void *arg, const struct msg_ctx *mc, const struct ntlm_msg *m)
 		    (unsigned long long)mc->frame, m->msg_type, mc->carrier);
 	model_tick(r->md, &mc->ts);
 	model_ntlm(r->md, mc, m);
+}
+
+static void
+dns_sink(void *arg, const struct msg_ctx *mc, const struct dns_rec *d)
+{
+	struct run *r = arg;
+
+	model_tick(r->md, &mc->ts);
+	model_dns(r->md, mc, d);
+}
+
+static void
+host_collect(void *arg, const struct host_info *hi)
+{
+	struct run *r = arg;
+
+	if (r->n_hosts < MAX_HOSTS)
+		r->hosts[r->n_hosts++] = *hi;
 }
 
 static int
@@ -237,6 +290,7 @@ run_capture(const char *file, struct run *r)
 	ops.krb = krb_sink;
 	ops.auth = auth_sink;
 	ops.ntlm = ntlm_sink;
+	ops.dns = dns_sink;
 	ops.arg = r;
 	engine_init(&eng, &ops);
 	rc = capture_run(cap, &eng, 0, err, sizeof(err));
@@ -246,6 +300,8 @@ run_capture(const char *file, struct run *r)
 	capture_close(cap);
 	model_finish(r->md);
 	r->st = *model_stats(r->md);
+	r->hosts = xcalloc(MAX_HOSTS, sizeof(*r->hosts));
+	model_hosts_walk(r->md, host_collect, r);
 	model_free(r->md);
 	r->md = NULL;
 	return rc;
@@ -255,6 +311,8 @@ static void
 run_free(struct run *r)
 {
 	free(r->xs.v);
+	free(r->xs.sp);
+	free(r->hosts);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -354,6 +412,7 @@ main(int argc, char **argv)
 			if (run_capture(argv[i], &r) == 0) {
 				dump(argv[i], &r);
 				dump_sessions(&r);
+				dump_hosts(&r);
 			}
 			run_free(&r);
 		}
@@ -363,6 +422,8 @@ main(int argc, char **argv)
 	test_expiry();
 	test_captures();
 	test_sessions();
+	test_hosts();
+	test_hosts_synth();
 	test_real();
 	test_flood();
 	test_sess_flood();
@@ -570,6 +631,7 @@ synth_kdc(void)
 	model_free(md);
 	is_int(xs.sink_calls, 5, "five exchanges in all");
 	free(xs.v);
+	free(xs.sp);
 }
 
 static void
@@ -708,6 +770,7 @@ synth_ap(void)
 	is_int(xs.n, 6, "pending AP ends at model_free");
 	is_int(xs.v[5].result, XR_UNKNOWN, "AP at the end: unknown");
 	free(xs.v);
+	free(xs.sp);
 }
 
 static void
@@ -783,6 +846,7 @@ test_expiry(void)
 	is_int(xs.v[xs.n - 2].result, XR_NO_ANSWER, "old AS at end: no answer");
 	is_int(xs.v[xs.n - 1].result, XR_UNKNOWN, "recent AS at end: unknown");
 	free(xs.v);
+	free(xs.sp);
 }
 
 /* ---- captures ------------------------------------------------------- */
@@ -1110,6 +1174,11 @@ dump_sessions(const struct run *r)
 			    sv->contacted,
 			    (unsigned long long)sv->contact_frame,
 			    sv->contact_result);
+			printf("#     names dns=%s (%s) used=%s (%s)\n",
+			    sv->dns_name,
+			    model_host_source_name(sv->dns_source),
+			    sv->used_name,
+			    model_host_source_name(sv->used_source));
 		}
 	}
 	for (i = 0; i < r->n_chains; i++) {
@@ -1707,4 +1776,538 @@ test_sess_random(void)
 	    (unsigned long long)model_stats(md)->sessions_evicted, f.chains);
 	is_int(f.chains, model_stats(md)->chains, "random: chains counted");
 	model_free(md);
+}
+
+/* ---- hosts map ------------------------------------------------------ */
+
+static void
+dump_hosts(const struct run *r)
+{
+	const struct host_info *hi;
+	char a[64];
+	size_t i;
+	int k;
+
+	for (i = 0; i < r->n_hosts; i++) {
+		hi = &r->hosts[i];
+		fmt_addr(a, sizeof(a), hi->family, hi->addr);
+		printf("# host %s cut=%d\n", a, hi->names_cut);
+		for (k = 0; k < hi->n_names; k++)
+			printf("#   name %s %s%s%s #%llu-#%llu\n",
+			    model_host_source_name(hi->names[k].source),
+			    hi->names[k].name,
+			    hi->names[k].alias_of[0] != '\0' ? " -> " : "",
+			    hi->names[k].alias_of,
+			    (unsigned long long)hi->names[k].first_frame,
+			    (unsigned long long)hi->names[k].last_frame);
+		for (k = 0; k < hi->n_principals; k++)
+			printf("#   principal %s #%llu-#%llu\n",
+			    hi->principals[k].name,
+			    (unsigned long long)hi->principals[k].first_frame,
+			    (unsigned long long)hi->principals[k].last_frame);
+	}
+}
+
+static const struct host_info *
+find_host(const struct run *r, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_hosts; i++)
+		if (r->hosts[i].family == AF_INET &&
+		    addr_is(r->hosts[i].addr, addr))
+			return &r->hosts[i];
+	return NULL;
+}
+
+static const struct host_name *
+find_name(const struct host_info *hi, const char *name, int source)
+{
+	int k;
+
+	if (hi == NULL)
+		return NULL;
+	for (k = 0; k < hi->n_names; k++)
+		if (hi->names[k].source == source &&
+		    strcmp(hi->names[k].name, name) == 0)
+			return &hi->names[k];
+	return NULL;
+}
+
+static int
+has_principal(const struct host_info *hi, const char *name)
+{
+	int k;
+
+	if (hi == NULL)
+		return 0;
+	for (k = 0; k < hi->n_principals; k++)
+		if (strcmp(hi->principals[k].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_hosts(void)
+{
+	static struct run r;
+	const struct exchange *x;
+	const struct host_info *hi;
+	const struct host_name *hn;
+	const struct session *se;
+	const struct sess_service *sv;
+	const struct spn_parts *sp;
+	char path[1024];
+	size_t i, n;
+
+	if (run_capture(capture_path(path, sizeof(path), "spn-names.pcap"),
+	    &r) != 0) {
+		ok(0, "spn-names.pcap read");
+		run_free(&r);
+		return;
+	}
+	x = find_x(&r.xs, XK_TGS, "MSSQLSvc/sql.lab.example:1433", 0, 0);
+	sp = x_spn(&r.xs, x);
+	ok(sp != NULL && strcmp(sp->class, "MSSQLSvc") == 0 &&
+	    strcmp(sp->host, "sql.lab.example") == 0 && sp->has_port &&
+	    sp->port == 1433, "spn-names: TGS SPN MSSQLSvc, "
+	    "sql.lab.example, 1433");
+	ok(sp != NULL && sp->ip_literal == 0 && !sp->short_name &&
+	    sp->instance[0] == '\0', "spn-names: FQDN, no instance");
+	x = find_x(&r.xs, XK_TGS, "MSSQLSvc/db.lab.example:1433", 0, 0);
+	sp = x_spn(&r.xs, x);
+	ok(sp != NULL && strcmp(sp->host, "db.lab.example") == 0 &&
+	    sp->port == 1433 && x->result == XR_ERROR &&
+	    x->error_code == 7, "spn-names: alias SPN db.lab.example, "
+	    "S_PRINCIPAL_UNKNOWN");
+	x = find_x(&r.xs, XK_TGS, "MSSQLSvc/192.0.2.40", 0, 0);
+	sp = x_spn(&r.xs, x);
+	ok(sp != NULL && sp->ip_literal == 4 &&
+	    strcmp(sp->host, "192.0.2.40") == 0 && !sp->short_name,
+	    "spn-names: IP literal 192.0.2.40 flagged");
+	x = find_x(&r.xs, XK_TGS, "MSSQLSvc/sql.lab.example:1533", 0, 0);
+	sp = x_spn(&r.xs, x);
+	ok(sp != NULL && sp->port == 1533 &&
+	    strcmp(sp->class, "MSSQLSvc") == 0,
+	    "spn-names: named instance's port 1533");
+	x = find_x(&r.xs, XK_AS, "krbtgt/", 0, 0);
+	sp = x_spn(&r.xs, x);
+	ok(sp != NULL && sp->is_krbtgt &&
+	    strcmp(sp->host, "LAB.EXAMPLE") == 0,
+	    "spn-names: AS krbtgt/LAB.EXAMPLE");
+	x = find_x(&r.xs, XK_AP, "MSSQLSvc/", 1433, 0);
+	sp = x_spn(&r.xs, x);
+	ok(sp != NULL && strcmp(sp->class, "MSSQLSvc") == 0 &&
+	    strcmp(sp->host, "sql.lab.example") == 0 &&
+	    sp->port == 1433 && x->req_frame == 22,
+	    "spn-names: AP #22 SPN parsed");
+	x = find_x(&r.xs, XK_AP, "MSSQLSvc/", 1433, 2);
+	sp = x_spn(&r.xs, x);
+	ok(sp != NULL && strcmp(sp->host, "db.lab.example") == 0 &&
+	    x->req_frame == 122, "spn-names: AP #122 to the alias SPN");
+	x = find_x(&r.xs, XK_AP, "MSSQLSvc/", 1533, 0);
+	sp = x_spn(&r.xs, x);
+	ok(sp != NULL && sp->port == 1533,
+	    "spn-names: AP on 1533, SPN port 1533");
+	for (i = 0, n = 0; i < r.xs.n; i++)
+		if (r.xs.v[i].spn == NULL)
+			n++;
+	ok(r.xs.n == 20 && n == 0,
+	    "spn-names: all %zu exchanges handed over with their SPN",
+	    r.xs.n);
+
+	hi = find_host(&r, "192.0.2.40");
+	ok(hi != NULL, "spn-names: 192.0.2.40 in the hosts map");
+	hn = find_name(hi, "sql.lab.example", HN_DNS);
+	ok(hn != NULL && hn->first_frame == 8 && hn->alias_of[0] == '\0',
+	    "192.0.2.40: sql.lab.example from DNS, frame 8");
+	hn = find_name(hi, "db.lab.example", HN_DNS_ALIAS);
+	ok(hn != NULL && strcmp(hn->alias_of, "sql.lab.example") == 0 &&
+	    hn->first_frame == 30, "192.0.2.40: db.lab.example a DNS alias "
+	    "of sql.lab.example, frame 30");
+	ok(find_name(hi, "db.lab.example", HN_DNS) == NULL,
+	    "192.0.2.40: the alias is no A record owner");
+	hn = find_name(hi, "sql.lab.example", HN_SPN);
+	ok(hn != NULL && hn->first_frame == 22 && hn->last_frame == 156,
+	    "192.0.2.40: sql.lab.example from SPNs, frames 22-156");
+	hn = find_name(hi, "db.lab.example", HN_SPN);
+	ok(hn != NULL && hn->first_frame == 122,
+	    "192.0.2.40: db.lab.example from the SPN of frame 122");
+	hn = find_name(hi, "sql", HN_TDS);
+	ok(hn != NULL && hn->first_frame == 22,
+	    "192.0.2.40: TDS ServerName sql, frame 22");
+	ok(find_name(hi, "db", HN_TDS) != NULL &&
+	    find_name(hi, "db.lab.example", HN_TDS) != NULL &&
+	    find_name(hi, "sql.lab.example", HN_TDS) != NULL,
+	    "192.0.2.40: TDS ServerNames db, db.lab.example, "
+	    "sql.lab.example");
+	hn = find_name(hi, "sql-by-ip", HN_TDS);
+	ok(hn != NULL && hn->first_frame == 156,
+	    "192.0.2.40: TDS ServerName sql-by-ip, frame 156");
+	ok(find_name(hi, "192.0.2.40", HN_SPN) == NULL,
+	    "192.0.2.40: its own address is no name");
+	is_int(hi != NULL ? hi->n_names : -1, 9, "192.0.2.40: 9 names");
+	is_int(hi != NULL ? hi->n_principals : -1, 0,
+	    "192.0.2.40: no client principal");
+	hi = find_host(&r, "192.0.2.20");
+	ok(has_principal(hi, "alice@LAB.EXAMPLE"),
+	    "spn-names: 192.0.2.20 is alice@LAB.EXAMPLE");
+	ok(hi != NULL && hi->principals[0].first_frame == 3,
+	    "spn-names: alice from the AS-REQ of frame 3");
+	is_int(hi != NULL ? hi->n_names : -1, 0, "192.0.2.20: no names");
+	is_int(r.st.hosts, 2, "spn-names: 2 addresses");
+	is_int(r.st.hosts_evicted + r.st.host_names_cut, 0,
+	    "spn-names: nothing evicted or cut");
+	se = find_sess(&r, "192.0.2.20", "alice@LAB.EXAMPLE");
+	sv = find_svc(se, "192.0.2.40", 1433);
+	ok(sv != NULL && strcmp(sv->used_name, "sql-by-ip") == 0 &&
+	    sv->used_source == HN_TDS,
+	    "spn-names: 1433 service: ServerName of the last login");
+	ok(sv != NULL && strcmp(sv->dns_name, "sql.lab.example") == 0 &&
+	    sv->dns_source == HN_DNS,
+	    "spn-names: 1433 service: DNS name sql.lab.example");
+	sv = find_svc(se, "192.0.2.40", 1533);
+	ok(sv != NULL && strcmp(sv->used_name, "sql.lab.example") == 0 &&
+	    sv->used_source == HN_TDS &&
+	    strcmp(sv->dns_name, "sql.lab.example") == 0,
+	    "spn-names: 1533 service: sql.lab.example (TDS, DNS)");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "http-negotiate.pcap"), &r) == 0) {
+		hi = find_host(&r, "192.0.2.30");
+		ok(find_name(hi, "web.lab.example", HN_HTTP) != NULL,
+		    "http-negotiate: Host web.lab.example for 192.0.2.30");
+		ok(find_name(hi, "web.lab.example", HN_DNS) != NULL,
+		    "http-negotiate: DNS web.lab.example for 192.0.2.30");
+		ok(find_name(hi, "web.lab.example", HN_SPN) != NULL,
+		    "http-negotiate: SPN host web.lab.example");
+		is_int(hi != NULL ? hi->n_names : -1, 3,
+		    "http-negotiate: 192.0.2.30 has 3 names (port "
+		    "stripped)");
+		ok(find_name(find_host(&r, "192.0.2.10"), "kdc.lab.example",
+		    HN_DNS) != NULL, "http-negotiate: kdc.lab.example");
+		ok(has_principal(find_host(&r, "192.0.2.20"),
+		    "alice@LAB.EXAMPLE"), "http-negotiate: alice at .20");
+		sv = find_svc(find_sess(&r, "192.0.2.20", NULL), "192.0.2.30",
+		    8080);
+		ok(sv != NULL && strcmp(sv->used_name, "web.lab.example") ==
+		    0 && sv->used_source == HN_HTTP &&
+		    strcmp(sv->dns_name, "web.lab.example") == 0,
+		    "http-negotiate: 8080 service used web.lab.example");
+	} else
+		ok(0, "http-negotiate.pcap read");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
+	    "samba-spn-missing.pcap"), &r) == 0) {
+		hi = find_host(&r, "192.0.2.10");
+		hn = find_name(hi, "files.lab.example", HN_SMB);
+		ok(hn != NULL && hn->first_frame == 57,
+		    "samba-spn-missing: SMB tree server files.lab.example "
+		    "for the DC, frame 57");
+		ok(find_name(hi, "files.lab.example", HN_DNS) != NULL,
+		    "samba-spn-missing: DNS files.lab.example");
+		sv = find_svc(find_sess(&r, "192.0.2.20", NULL), "192.0.2.10",
+		    445);
+		ok(sv != NULL && strcmp(sv->used_name, "files.lab.example") ==
+		    0 && sv->used_source == HN_SMB,
+		    "samba-spn-missing: SMB service used files.lab.example");
+	} else
+		ok(0, "samba-spn-missing.pcap read");
+	run_free(&r);
+}
+
+struct hcount {
+	int		 n;
+	int		 v6;
+};
+
+static void	hcount_fn(void *, const struct host_info *);
+
+static void
+hcount_fn(void *arg, const struct host_info *hi)
+{
+	struct hcount *hc = arg;
+
+	hc->n++;
+	if (hi->family == AF_INET6)
+		hc->v6++;
+}
+
+static void	dns_rr_set(struct dns_rr *, const char *, int, const char *);
+
+static void
+dns_rr_set(struct dns_rr *rr, const char *name, int type, const char *data)
+{
+	memset(rr, 0, sizeof(*rr));
+	snprintf(rr->name, sizeof(rr->name), "%s", name);
+	rr->type = (uint16_t)type;
+	rr->class = 1;
+	rr->ttl = 60;
+	snprintf(rr->data, sizeof(rr->data), "%s", data);
+}
+
+static void
+test_hosts_synth(void)
+{
+	static struct run r;
+	static struct dns_rec d;
+	static struct host_info hi;
+	struct host_name hn[HOST_MAX_NAMES + 4];
+	struct model_limits lim;
+	struct auth_rec a;
+	struct hcount hc;
+	const struct session *se;
+	const struct sess_service *sv;
+	uint8_t v4[16], v6[16];
+	char name[64], tgt[64];
+	int n, k, i;
+
+	memset(&r, 0, sizeof(r));
+	memset(v4, 0, sizeof(v4));
+	memset(v6, 0, sizeof(v6));
+	inet_pton(AF_INET, WEB, v4);
+	inet_pton(AF_INET6, "2001:db8::7", v6);
+	model_limits_default(&lim);
+	r.md = model_new(&lim, collect, &r.xs);
+	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+
+	/* a CNAME chain alias -> mid -> canon, A and AAAA, to CLI */
+	memset(&d, 0, sizeof(d));
+	d.response = 1;
+	snprintf(d.qname, sizeof(d.qname), "app.corp");
+	d.qtype = 1;
+	dns_rr_set(&d.an[0], "app.corp", 5, "mid.corp");
+	dns_rr_set(&d.an[1], "mid.corp.", 5, "web.corp.");
+	dns_rr_set(&d.an[2], "web.corp", 1, WEB);
+	dns_rr_set(&d.an[3], "WEB.corp.", 28, "2001:db8::7");
+	dns_rr_set(&d.an[4], "other.corp", 5, "elsewhere.corp");
+	d.n_answers = 5;
+	ctx_set(1, 0, KDC, 53, CLI, 40000, UDP, "dns");
+	model_dns(r.md, &mctx, &d);
+	n = model_host_names(r.md, AF_INET, v4, hn, HOST_MAX_NAMES);
+	is_int(n, 3, "synth DNS: 3 names for the address");
+	ok(n == 3 && strcmp(hn[0].name, "web.corp") == 0 &&
+	    hn[0].source == HN_DNS, "synth DNS: web.corp (final dot gone)");
+	ok(n == 3 && hn[1].source == HN_DNS_ALIAS &&
+	    strcmp(hn[1].name, "app.corp") == 0 &&
+	    strcmp(hn[1].alias_of, "web.corp") == 0,
+	    "synth DNS: app.corp an alias of web.corp");
+	ok(n == 3 && hn[2].source == HN_DNS_ALIAS &&
+	    strcmp(hn[2].name, "mid.corp") == 0 &&
+	    strcmp(hn[2].alias_of, "web.corp") == 0,
+	    "synth DNS: mid.corp an alias of web.corp");
+	is_int(model_host_names(r.md, AF_INET6, v6, hn, HOST_MAX_NAMES), 3,
+	    "synth DNS: the AAAA address has them too");
+	ok(strcmp(hn[0].name, "WEB.corp") == 0 && hn[0].source == HN_DNS,
+	    "synth DNS: AAAA owner as written");
+	is_int(model_host_names(r.md, AF_INET, v4, hn, 1), 1,
+	    "model_host_names: at most max");
+	/* ignored: an error answer, a query */
+	d.rcode = 3;
+	dns_rr_set(&d.an[2], "nx.corp", 1, "10.0.0.99");
+	model_dns(r.md, &mctx, &d);
+	d.rcode = 0;
+	d.response = 0;
+	model_dns(r.md, &mctx, &d);
+	inet_pton(AF_INET, "10.0.0.99", v4);
+	ok(model_host_get(r.md, AF_INET, v4, &hi) == -1 && hi.n_names == 0,
+	    "synth DNS: NXDOMAIN and queries add nothing");
+	inet_pton(AF_INET, WEB, v4);
+
+	/* carrier names: HTTP Host with port, IPv6 Host, SMB, TDS */
+	ctx_set(2, 1, CLI, 40001, WEB, 8080, TCP, "http");
+	auth_set(&a, "request", AUTH_NONE, "host", 0, "Web.Corp:8080");
+	model_auth(r.md, &mctx, &a);
+	ctx_set(3, 1, CLI, 40002, WEB, 445, TCP, "smb2");
+	auth_set(&a, "tree_connect", AUTH_NONE, "path", 0,
+	    "\\\\FILES\\share");
+	model_auth(r.md, &mctx, &a);
+	auth_set(&a, "tree_connect", AUTH_NONE, "path", 0, "share");
+	model_auth(r.md, &mctx, &a);
+	auth_set(&a, "tree_connect", AUTH_NONE, "path", 0, "\\\\");
+	model_auth(r.md, &mctx, &a);
+	ctx_set(4, 1, CLI, 40003, WEB, 1433, TCP, "tds");
+	auth_set(&a, "login7", AUTH_NONE, "server_name", 0, "sql\\INST1");
+	model_auth(r.md, &mctx, &a);
+	auth_set(&a, "login7", AUTH_NONE, "server_name", 0, "");
+	model_auth(r.md, &mctx, &a);
+	n = model_host_names(r.md, AF_INET, v4, hn, HOST_MAX_NAMES);
+	is_int(n, 6, "synth carriers: 3 more names");
+	ok(n == 6 && strcmp(hn[3].name, "Web.Corp") == 0 &&
+	    hn[3].source == HN_HTTP && hn[3].first_frame == 2,
+	    "synth: HTTP Host, port stripped");
+	ok(n == 6 && strcmp(hn[4].name, "FILES") == 0 &&
+	    hn[4].source == HN_SMB, "synth: SMB tree server FILES");
+	ok(n == 6 && strcmp(hn[5].name, "sql\\INST1") == 0 &&
+	    hn[5].source == HN_TDS, "synth: TDS ServerName as written");
+	memset(&mctx, 0, sizeof(mctx));
+	mctx.frame = 5;
+	mctx.ts.tv_sec = 1700000001;
+	mctx.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::5", mctx.src);
+	memcpy(mctx.dst, v6, 16);
+	mctx.sport = 40004;
+	mctx.dport = 443;
+	mctx.transport = TCP;
+	mctx.carrier = "http";
+	auth_set(&a, "request", AUTH_NONE, "host", 0,
+	    "[2001:db8::7]:443");
+	model_auth(r.md, &mctx, &a);
+	ok(model_host_get(r.md, AF_INET6, v6, &hi) == 0 && hi.n_names == 4 &&
+	    strcmp(hi.names[3].name, "2001:db8::7") == 0 &&
+	    hi.names[3].source == HN_HTTP,
+	    "synth: IPv6 Host without brackets and port");
+
+	/* an AP exchange: its SPN's host; krbtgt and the address not */
+	ap_req(10, 2, 50000, 80, "http", 0x41, 1);
+	ticket_set(&km.ticket, 0x41, "HTTP/app.corp", "CORP");
+	model_krb(r.md, &mctx, &km);
+	ctx_set(11, 2, WEB, 80, CLI, 50000, TCP, "http");
+	auth_set(&a, "response", AUTH_OK, "status", 200, NULL);
+	model_auth(r.md, &mctx, &a);
+	ap_req(12, 2, 50001, 81, "http", 0x42, 2);
+	ticket_set(&km.ticket, 0x42, "HTTP/" WEB, "CORP");
+	model_krb(r.md, &mctx, &km);
+	ap_req(13, 2, 50002, 82, "http", 0x43, 3);
+	ticket_set(&km.ticket, 0x43, "krbtgt/CORP", "CORP");
+	model_krb(r.md, &mctx, &km);
+	as_req(14, 3, 40100, 7, "alice");
+	model_krb(r.md, &mctx, &km);
+	model_finish(r.md);
+	n = model_host_names(r.md, AF_INET, v4, hn, HOST_MAX_NAMES);
+	is_int(n, 7, "synth AP: one SPN name");
+	ok(n == 7 && strcmp(hn[6].name, "app.corp") == 0 &&
+	    hn[6].source == HN_SPN && hn[6].first_frame == 10,
+	    "synth AP: app.corp from the SPN of frame 10");
+	inet_pton(AF_INET, CLI, v4);
+	ok(model_host_get(r.md, AF_INET, v4, &hi) == 0 &&
+	    hi.n_principals == 1 &&
+	    strcmp(hi.principals[0].name, "alice@CORP") == 0 &&
+	    hi.principals[0].first_frame == 14,
+	    "synth AS: alice@CORP at the client");
+	se = find_sess(&r, CLI, NULL);
+	sv = find_svc(se, WEB, 80);
+	ok(sv != NULL && strcmp(sv->dns_name, "app.corp") == 0 &&
+	    sv->dns_source == HN_DNS_ALIAS,
+	    "synth session: the client resolved the alias app.corp");
+	ok(sv != NULL && sv->used_name[0] == '\0' && sv->used_source == 0,
+	    "synth session: no carrier name on port 80");
+	memset(&hc, 0, sizeof(hc));
+	model_hosts_walk(r.md, hcount_fn, &hc);
+	ok(hc.n == 3 && hc.v6 == 1, "synth walk: 3 addresses, 1 IPv6");
+	model_free(r.md);
+	r.md = NULL;
+	free(r.xs.v);
+	free(r.xs.sp);
+
+	/* caps: names per address, addresses */
+	model_limits_default(&lim);
+	lim.max_hosts = 8;
+	r.md = model_new(&lim, NULL, NULL);
+	inet_pton(AF_INET, WEB, v4);
+	memset(&d, 0, sizeof(d));
+	d.response = 1;
+	snprintf(d.qname, sizeof(d.qname), "alias.corp");
+	dns_rr_set(&d.an[0], "alias.corp", 5, "web.corp");
+	dns_rr_set(&d.an[1], "web.corp", 1, WEB);
+	d.n_answers = 2;
+	ctx_set(1, 0, KDC, 53, CLI, 40000, UDP, "dns");
+	model_dns(r.md, &mctx, &d);
+	for (i = 0; i < HOST_MAX_NAMES + 8; i++) {
+		ctx_set(2 + (uint64_t)i, 1, CLI, 40001, WEB, 1433, TCP, "tds");
+		snprintf(name, sizeof(name), "n%d", i);
+		auth_set(&a, "login7", AUTH_NONE, "server_name", 0, name);
+		model_auth(r.md, &mctx, &a);
+		/* the DNS names, seen again each time, stay */
+		ctx_set(50 + (uint64_t)i, 1, KDC, 53, CLI, 40000, UDP, "dns");
+		model_dns(r.md, &mctx, &d);
+	}
+	ok(model_host_get(r.md, AF_INET, v4, &hi) == 0 &&
+	    hi.n_names == HOST_MAX_NAMES && hi.names_cut == 10,
+	    "name cap: %d names kept, 10 replaced", HOST_MAX_NAMES);
+	is_int(model_stats(r.md)->host_names_cut, 10,
+	    "name cap: counted in stats");
+	for (k = 0, n = 0; k < hi.n_names; k++)
+		if (strcmp(hi.names[k].name, "n19") == 0 ||
+		    strcmp(hi.names[k].name, "web.corp") == 0 ||
+		    (strcmp(hi.names[k].name, "alias.corp") == 0 &&
+		    strcmp(hi.names[k].alias_of, "web.corp") == 0))
+			n++;
+	is_int(n, 3, "name cap: the newest and the recently seen kept");
+	for (k = 0, n = 0; k < hi.n_names; k++)
+		if (strcmp(hi.names[k].name, "n0") == 0)
+			n++;
+	is_int(n, 0, "name cap: the least recently seen replaced");
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "10.2.0.%d", i + 1);
+		dns_rr_set(&d.an[1], "web.corp", 1, name);
+		ctx_set(100 + (uint64_t)i, 2, KDC, 53, CLI, 40000, UDP, "dns");
+		model_dns(r.md, &mctx, &d);
+	}
+	memset(&hc, 0, sizeof(hc));
+	model_hosts_walk(r.md, hcount_fn, &hc);
+	is_int(hc.n, 8, "host cap: 8 addresses kept");
+	is_int(model_stats(r.md)->hosts, 21, "host cap: 21 entered");
+	is_int(model_stats(r.md)->hosts_evicted, 13,
+	    "host cap: 13 evicted, counted");
+	inet_pton(AF_INET, "10.2.0.20", v4);
+	is_int(model_host_names(r.md, AF_INET, v4, hn, HOST_MAX_NAMES), 2,
+	    "host cap: the latest kept (name and alias)");
+	inet_pton(AF_INET, "10.2.0.1", v4);
+	is_int(model_host_names(r.md, AF_INET, v4, hn, HOST_MAX_NAMES), 0,
+	    "host cap: the oldest forgotten");
+	model_free(r.md);
+	memset(&r, 0, sizeof(r));
+
+	/* hostile records: random names, loops, counts out of range */
+	model_limits_default(&lim);
+	lim.max_hosts = 16;
+	r.md = model_new(&lim, NULL, NULL);
+	srand(6);
+	for (i = 0; i < 20000; i++) {
+		memset(&d, 0, sizeof(d));
+		d.response = 1;
+		d.n_answers = rand() % (DNS_MAX_ANSWERS + 8) - 4;
+		snprintf(d.qname, sizeof(d.qname), "n%d", rand() % 8);
+		for (k = 0; k < DNS_MAX_ANSWERS; k++) {
+			snprintf(name, sizeof(name), "n%d%s", rand() % 8,
+			    rand() % 2 ? "." : "");
+			if (rand() % 3 == 0) {
+				snprintf(tgt, sizeof(tgt), "n%d", rand() % 8);
+				dns_rr_set(&d.an[k], name, 5, tgt);
+			} else
+				dns_rr_set(&d.an[k], name, rand() % 2 ? 1 :
+				    28, rand() % 2 ? "10.3.0.1" :
+				    rand() % 2 ? "2001:db8::3" : "x");
+		}
+		ctx_set((uint64_t)i + 1, i / 100, KDC, 53, rand() % 2 ? CLI :
+		    WEB, 40000, UDP, "dns");
+		model_dns(r.md, &mctx, &d);
+		snprintf(name, sizeof(name), "%s%d%s", rand() % 2 ? "\\" :
+		    "[", rand() % 50, rand() % 2 ? "]:80" : ":");
+		auth_set(&a, rand() % 3 == 0 ? "login7" : rand() % 2 ?
+		    "request" : "tree_connect", AUTH_NONE, rand() % 3 == 0 ?
+		    "server_name" : rand() % 2 ? "host" : "path", 0, name);
+		snprintf(name, sizeof(name), "10.4.0.%d", rand() % 40);
+		ctx_set((uint64_t)i + 1, i / 100, CLI, 40001, name, 80, TCP,
+		    "http");
+		model_auth(r.md, &mctx, &a);
+	}
+	memset(&hc, 0, sizeof(hc));
+	model_hosts_walk(r.md, hcount_fn, &hc);
+	ok(hc.n <= 16 && model_stats(r.md)->hosts_evicted > 0,
+	    "random records: %d addresses (cap 16), %llu evicted", hc.n,
+	    (unsigned long long)model_stats(r.md)->hosts_evicted);
+	inet_pton(AF_INET, "10.3.0.1", v4);
+	n = model_host_names(r.md, AF_INET, v4, hn, HOST_MAX_NAMES);
+	for (k = 0, i = 0; k < n; k++)
+		if (hn[k].source == HN_DNS_ALIAS && hn[k].alias_of[0] == '\0')
+			i++;
+	ok(n > 0 && n <= HOST_MAX_NAMES,
+	    "random records: %d names for 10.3.0.1 (%d aliases whose "
+	    "name was replaced)", n, i);
+	model_free(r.md);
+	memset(&r, 0, sizeof(r));
 }
