@@ -73,6 +73,9 @@
 #define KDC_ERR_PREAUTH_REQUIRED	25
 #define KRB_ERR_RESPONSE_TOO_BIG	52
 
+/* an AS-REQ probe this long before an S4U2Self request is part of it */
+#define S4U_PROBE_SECS	5
+
 /* hslot arrays */
 #define HOST_MAX_USES	8	/* uses of the address remembered */
 #define HOST_FIRST	16	/* first allocation of the hosts table */
@@ -92,7 +95,9 @@ struct pend {
 	int		 has_nonce;
 	uint32_t	 nonce;
 	int		 has_hash;
-	uint8_t		 hash[KRB_ID_LEN];	/* of the request's bytes */
+	uint64_t	 hash;		/* of the request's bytes (an
+					 * AP-REQ, a KDC request without
+					 * a nonce) */
 	uint64_t	 seq;		/* creation order */
 	struct timeval	 last;		/* last activity */
 	uint64_t	 hkey;
@@ -103,7 +108,6 @@ struct pend {
 
 /* A session slot. */
 struct sslot {
-	struct session	 s;
 	int		 used;
 	uint64_t	 hkey;		/* of the host */
 	uint32_t	 hnext;
@@ -111,7 +115,13 @@ struct sslot {
 	uint64_t	 touch;		/* md->seq when last active */
 	uint64_t	 ap_mask;	/* bits of the servers it logged in
 					 * to with Kerberos (host_hash) */
+	struct session	 s;		/* last: s_new() clears up to
+					 * s.tickets */
 };
+
+/* the bytes of a fresh sslot s_new() clears */
+#define SSLOT_CLEAR	(offsetof(struct sslot, s) + \
+			    offsetof(struct session, tickets))
 
 struct tkt {
 	uint8_t		 id[KRB_ID_LEN];
@@ -169,6 +179,12 @@ struct hslot {
 	struct huse	 uses[HOST_MAX_USES];
 };
 
+/* Frames and times of records, as in a session. */
+struct span {
+	uint64_t	 first_frame, last_frame;
+	struct timeval	 first_ts, last_ts;
+};
+
 /* A connection, as seen from the requester. */
 struct conn {
 	int		 transport, family;
@@ -224,6 +240,7 @@ static void	note_time(struct model *, const struct timeval *);
 static int	tv_after(const struct timeval *, const struct timeval *,
 		    unsigned);
 static void	add_frame(struct exchange *, uint64_t);
+static void	name_cpy(char *, size_t, const char *);
 static void	emit(struct model *, struct exchange *);
 static void	flush_held(struct model *);
 
@@ -232,7 +249,7 @@ static void	p_link_tail(struct model *, uint32_t);
 static void	p_touch(struct model *, uint32_t, const struct timeval *);
 static void	p_remove(struct model *, uint32_t);
 static void	p_finish(struct model *, uint32_t, int);
-static uint32_t	p_alloc(struct model *, const struct conn *);
+static uint32_t	p_alloc(struct model *, const struct conn *, uint64_t);
 static uint32_t	p_find_reply(struct model *, const struct conn *, int,
 		    const char *);
 
@@ -282,6 +299,10 @@ static struct sess_service *s_host_service(struct model *, int,
 static void	s_uncontact(struct model *, const struct exchange *);
 static void	s_note_deleg(struct session *, const struct exchange *);
 static void	s_exchange(struct model *, const struct exchange *);
+static int	s4u_user_is(const char *, const char *);
+static int	s_s4u_probe(struct model *, const struct exchange *,
+		    struct span *);
+static void	s_drop(struct model *, uint32_t);
 static void	s_ntlm_done(struct model *, const struct exchange *, int);
 static void	s_contact(struct model *, const struct msg_ctx *,
 		    const struct auth_rec *);
@@ -511,6 +532,17 @@ tv_after(const struct timeval *t, const struct timeval *now, unsigned secs)
 	return timercmp(now, &d, >);
 }
 
+/* src into dst, cut to fit (as snprintf "%s", without its cost). */
+static void
+name_cpy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n;
+
+	n = strnlen(src, dstsz - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Frames in order; when full, the last slot keeps the latest. */
 static void
 add_frame(struct exchange *x, uint64_t frame)
@@ -624,14 +656,14 @@ p_finish(struct model *md, uint32_t i, int result)
 		emit(md, &x);
 }
 
-/* A fresh entry on the connection, evicting the oldest when full. */
+/* A fresh entry on the connection (h: its conn_hash()), evicting the
+ * oldest when full. */
 static uint32_t
-p_alloc(struct model *md, const struct conn *c)
+p_alloc(struct model *md, const struct conn *c, uint64_t h)
 {
 	struct pend *pe;
 	struct pend *np;
 	uint32_t i, ncap;
-	uint64_t h;
 
 	if (md->p_n >= md->lim.max_pending && md->p_head != NIL) {
 		i = md->p_head;
@@ -659,7 +691,6 @@ p_alloc(struct model *md, const struct conn *c)
 	pe->used = 1;
 	pe->state = PS_WAIT;
 	pe->seq = ++md->seq;
-	h = conn_hash(c);
 	pe->hkey = h;
 	pe->hnext = md->p_bucket[h & (md->p_nb - 1)];
 	md->p_bucket[h & (md->p_nb - 1)] = i;
@@ -822,14 +853,14 @@ t_learn(struct model *md, const struct exchange *x, const struct msg_ctx *mc,
 	if (x != NULL && x->kind == XK_TGS && x->cname[0] != '\0' &&
 	    strcmp(m->crealm, "WELLKNOWN:ANONYMOUS") == 0) {
 		/* FAST hides the client (RFC 6113 5.4.2): the TGT's */
-		snprintf(t->cname, sizeof(t->cname), "%s", x->cname);
-		snprintf(t->crealm, sizeof(t->crealm), "%s", x->crealm);
+		name_cpy(t->cname, sizeof(t->cname), x->cname);
+		name_cpy(t->crealm, sizeof(t->crealm), x->crealm);
 	} else {
-		snprintf(t->cname, sizeof(t->cname), "%s", m->cname);
-		snprintf(t->crealm, sizeof(t->crealm), "%s", m->crealm);
+		name_cpy(t->cname, sizeof(t->cname), m->cname);
+		name_cpy(t->crealm, sizeof(t->crealm), m->crealm);
 	}
-	snprintf(t->sname, sizeof(t->sname), "%s", m->ticket.sname);
-	snprintf(t->realm, sizeof(t->realm), "%s", m->ticket.realm);
+	name_cpy(t->sname, sizeof(t->sname), m->ticket.sname);
+	name_cpy(t->realm, sizeof(t->realm), m->ticket.realm);
 	t->frame = mc->frame;
 	t->last = mc->ts;
 	/* the reply goes to the host that asked */
@@ -878,9 +909,9 @@ present(struct model *md, struct exchange *x, const struct krb_msg *m,
 			md->st.presented_linked++;
 			x->presented_frame = t->frame;
 			if (t->cname[0] != '\0') {
-				snprintf(x->cname, sizeof(x->cname), "%s",
+				name_cpy(x->cname, sizeof(x->cname),
 				    t->cname);
-				snprintf(x->crealm, sizeof(x->crealm), "%s",
+				name_cpy(x->crealm, sizeof(x->crealm),
 				    t->crealm);
 			}
 			note_delegation(x, t);
@@ -946,16 +977,21 @@ on_kdc_req(struct model *md, const struct msg_ctx *mc,
 	struct conn c;
 	struct pend *pe;
 	struct exchange *x;
-	uint8_t hash[KRB_ID_LEN];
+	uint64_t ch, hash;
 	uint32_t i;
 	int kind, has_hash;
 
 	kind = m->msg_type == KRB_AS_REQ ? XK_AS : XK_TGS;
 	conn_from(&c, mc, 0);
-	has_hash = m->raw != NULL && m->raw_len > 0;
-	if (has_hash)
-		hash128(m->raw, m->raw_len, HASH_SEED, hash);
-	i = md->p_bucket[conn_hash(&c) & (md->p_nb - 1)];
+	/*
+	 * The same bytes again: a retransmission. The same bytes have the
+	 * same nonce, and bytes with a nonce never equal bytes without one:
+	 * the hash is needed only for a request without a nonce.
+	 */
+	has_hash = !m->has_nonce && m->raw != NULL && m->raw_len > 0;
+	hash = has_hash ? hash64(m->raw, m->raw_len, HASH_SEED) : 0;
+	ch = conn_hash(&c);
+	i = md->p_bucket[ch & (md->p_nb - 1)];
 	for (; i != NIL; i = pe->hnext) {
 		pe = &md->p[i];
 		if (!conn_is(&pe->x, &c) || pe->x.kind != kind ||
@@ -963,7 +999,7 @@ on_kdc_req(struct model *md, const struct msg_ctx *mc,
 			continue;
 		if ((m->has_nonce && pe->has_nonce &&
 		    m->nonce == pe->nonce) || (has_hash && pe->has_hash &&
-		    memcmp(hash, pe->hash, KRB_ID_LEN) == 0)) {
+		    hash == pe->hash)) {
 			pe->x.retransmissions++;
 			md->st.retransmissions++;
 			add_frame(&pe->x, mc->frame);
@@ -971,26 +1007,25 @@ on_kdc_req(struct model *md, const struct msg_ctx *mc,
 			return;
 		}
 	}
-	i = p_alloc(md, &c);
+	i = p_alloc(md, &c, ch);
 	pe = &md->p[i];
 	pe->has_nonce = m->has_nonce;
 	pe->nonce = m->nonce;
 	pe->has_hash = has_hash;
-	if (has_hash)
-		memcpy(pe->hash, hash, KRB_ID_LEN);
+	pe->hash = hash;
 	pe->last = mc->ts;
 	x = &pe->x;
 	x->kind = kind;
 	x->carrier = mc->carrier;
 	if (kind == XK_AS && m->has_cname) {
 		/* an AS-REQ names the client in the request's realm */
-		snprintf(x->cname, sizeof(x->cname), "%s", m->cname);
-		snprintf(x->crealm, sizeof(x->crealm), "%s",
+		name_cpy(x->cname, sizeof(x->cname), m->cname);
+		name_cpy(x->crealm, sizeof(x->crealm),
 		    m->crealm[0] != '\0' ? m->crealm : m->realm);
 	}
 	if (m->has_sname)
-		snprintf(x->sname, sizeof(x->sname), "%s", m->sname);
-	snprintf(x->realm, sizeof(x->realm), "%s", m->realm);
+		name_cpy(x->sname, sizeof(x->sname), m->sname);
+	name_cpy(x->realm, sizeof(x->realm), m->realm);
 	x->has_kdc_options = m->has_kdc_options;
 	x->kdc_options = m->kdc_options;
 	/* cut with "..." when longer (util.h) */
@@ -1011,21 +1046,21 @@ on_ap_req(struct model *md, const struct msg_ctx *mc,
 	struct conn c;
 	struct pend *pe;
 	struct exchange *x;
-	uint8_t hash[KRB_ID_LEN];
+	uint64_t ch, hash;
 	uint32_t i, next;
 	int has_hash;
 
 	conn_from(&c, mc, 0);
 	has_hash = m->raw != NULL && m->raw_len > 0;
-	if (has_hash)
-		hash128(m->raw, m->raw_len, HASH_SEED, hash);
+	hash = has_hash ? hash64(m->raw, m->raw_len, HASH_SEED) : 0;
+	ch = conn_hash(&c);
 	/* the same bytes again: a retransmission */
-	i = md->p_bucket[conn_hash(&c) & (md->p_nb - 1)];
+	i = md->p_bucket[ch & (md->p_nb - 1)];
 	for (; i != NIL; i = pe->hnext) {
 		pe = &md->p[i];
 		if (conn_is(&pe->x, &c) && pe->x.kind == XK_AP &&
 		    pe->state == PS_WAIT && has_hash && pe->has_hash &&
-		    memcmp(hash, pe->hash, KRB_ID_LEN) == 0) {
+		    hash == pe->hash) {
 			pe->x.retransmissions++;
 			md->st.retransmissions++;
 			add_frame(&pe->x, mc->frame);
@@ -1035,7 +1070,7 @@ on_ap_req(struct model *md, const struct msg_ctx *mc,
 	}
 	/* a new AP-REQ ends what the connection had before */
 	flush_held(md);
-	i = md->p_bucket[conn_hash(&c) & (md->p_nb - 1)];
+	i = md->p_bucket[ch & (md->p_nb - 1)];
 	for (; i != NIL; i = next) {
 		pe = &md->p[i];
 		next = pe->hnext;
@@ -1043,18 +1078,17 @@ on_ap_req(struct model *md, const struct msg_ctx *mc,
 			p_finish(md, i, pe->state == PS_WAIT ? XR_UNKNOWN :
 			    pe->x.result);
 	}
-	i = p_alloc(md, &c);
+	i = p_alloc(md, &c, ch);
 	pe = &md->p[i];
 	pe->has_hash = has_hash;
-	if (has_hash)
-		memcpy(pe->hash, hash, KRB_ID_LEN);
+	pe->hash = hash;
 	pe->last = mc->ts;
 	x = &pe->x;
 	x->kind = XK_AP;
 	x->carrier = mc->carrier;
 	if (m->ticket.present) {
-		snprintf(x->sname, sizeof(x->sname), "%s", m->ticket.sname);
-		snprintf(x->realm, sizeof(x->realm), "%s", m->ticket.realm);
+		name_cpy(x->sname, sizeof(x->sname), m->ticket.sname);
+		name_cpy(x->realm, sizeof(x->realm), m->ticket.realm);
 	}
 	x->req_frame = mc->frame;
 	x->req_ts = mc->ts;
@@ -1085,8 +1119,8 @@ on_kdc_rep(struct model *md, const struct msg_ctx *mc,
 	if (m->has_cname && (kind == XK_AS || x->cname[0] == '\0')) {
 		/* (a TGS exchange keeps its TGT's client: FAST may hide it
 		 * in the reply) */
-		snprintf(x->cname, sizeof(x->cname), "%s", m->cname);
-		snprintf(x->crealm, sizeof(x->crealm), "%s", m->crealm);
+		name_cpy(x->cname, sizeof(x->cname), m->cname);
+		name_cpy(x->crealm, sizeof(x->crealm), m->crealm);
 	}
 	if (m->ticket.present) {
 		x->has_issued = 1;
@@ -1113,9 +1147,8 @@ set_reply(struct exchange *x, const struct msg_ctx *mc,
 		x->has_error_code = m->has_error;
 		x->error_code = m->error_code;
 		if (x->cname[0] == '\0' && m->has_cname) {
-			snprintf(x->cname, sizeof(x->cname), "%s", m->cname);
-			snprintf(x->crealm, sizeof(x->crealm), "%s",
-			    m->crealm);
+			name_cpy(x->cname, sizeof(x->cname), m->cname);
+			name_cpy(x->crealm, sizeof(x->crealm), m->crealm);
 		}
 	} else if (x->result == 0)
 		x->result = XR_OK;
@@ -1402,7 +1435,7 @@ model_ntlm(struct model *md, const struct msg_ctx *mc,
 		if (conn_is(&pe->x, &c) && pe->x.kind == XK_NTLM)
 			p_finish(md, i, XR_UNKNOWN);
 	}
-	i = p_alloc(md, &c);
+	i = p_alloc(md, &c, conn_hash(&c));
 	pe = &md->p[i];
 	pe->last = mc->ts;
 	pe->ntlm_anon = m->anonymous;
@@ -1547,7 +1580,8 @@ s_new(struct model *md, int family, const uint8_t *host,
 	i = md->s_free;
 	ss = &md->s[i];
 	md->s_free = ss->hnext;
-	memset(ss, 0, sizeof(*ss));
+	/* (about 10 KB: the arrays are cleared entry by entry as used) */
+	memset(ss, 0, SSLOT_CLEAR);
 	ss->used = 1;
 	ss->s.family = family;
 	memcpy(ss->s.host, host, alen_of(family));
@@ -1709,24 +1743,99 @@ s_note_deleg(struct session *s, const struct exchange *x)
 	}
 }
 
+/* Is the S4U user ("alice@REALM" or "alice") the principal? */
+static int
+s4u_user_is(const char *principal, const char *user)
+{
+	const char *at;
+	size_t n;
+
+	if (principal[0] == '\0' || user[0] == '\0')
+		return 0;
+	if (strcasecmp(principal, user) == 0)
+		return 1;
+	if (strchr(user, '@') != NULL)
+		return 0;
+	at = strchr(principal, '@');
+	n = at != NULL ? (size_t)(at - principal) : strlen(principal);
+	return strlen(user) == n && strncasecmp(principal, user, n) == 0;
+}
+
+/*
+ * An S4U2Self request (MS-SFU 3.1.5.1.1) by a client that first asked the
+ * KDC for the user's realm and salt with an AS-REQ in the user's name
+ * (MIT's S4U2Self client): the host's session of the user made only of
+ * AS exchanges ending in PREAUTH_REQUIRED, the last at most
+ * S4U_PROBE_SECS before the request, is that probe, not a logon. Found:
+ * it is forgotten (never handed over) and its frames and times go to
+ * *out; returns 1.
+ */
+static int
+s_s4u_probe(struct model *md, const struct exchange *x, struct span *out)
+{
+	struct sslot *ss;
+	const struct session *p;
+	uint32_t i;
+
+	if (x->kind != XK_TGS || x->for_user[0] == '\0' ||
+	    x->delegation == XD_CONSTRAINED || md->s_n == 0)
+		return 0;
+	i = md->s_bucket[host_hash(x->family, x->client) & (md->s_nb - 1)];
+	for (; i != NIL; i = ss->hnext) {
+		ss = &md->s[i];
+		p = &ss->s;
+		if (!same_host(x->family, x->client, p->family, p->host) ||
+		    !s4u_user_is(p->principal, x->for_user))
+			continue;
+		if (p->n_services > 0 || p->n_tickets > 0 ||
+		    p->tgt.n_exchanges == 0 || p->tgt.has_ticket ||
+		    p->tgt.result != XR_ERROR || !p->tgt.has_error_code ||
+		    p->tgt.error_code != KDC_ERR_PREAUTH_REQUIRED ||
+		    p->delegation != XD_NONE ||
+		    timercmp(&x->req_ts, &p->last_ts, <) ||
+		    tv_after(&p->last_ts, &x->req_ts, S4U_PROBE_SECS))
+			continue;
+		out->first_frame = p->first_frame;
+		out->last_frame = p->last_frame;
+		out->first_ts = p->first_ts;
+		out->last_ts = p->last_ts;
+		s_drop(md, i);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 s_exchange(struct model *md, const struct exchange *x)
 {
 	char who[SESS_NAME_MAX];
+	struct span probe;
 	struct session *s;
 	struct sess_ticket *t;
 	struct sess_service *sv;
 	uint32_t i;
-	int k, first_error;
+	int k, kind, first_error, has_probe;
 
+	/* (before s_get(): without a name it would join the probe) */
+	has_probe = s_s4u_probe(md, x, &probe);
 	principal_of(who, sizeof(who), x->cname, x->crealm);
 	i = s_get(md, x->family, x->client, who, who[0] != '\0' ? SF_EXACT :
 	    SF_RECENT);
 	s = &md->s[i].s;
+	if (has_probe) {
+		s_when(s, probe.first_frame, &probe.first_ts);
+		s_when(s, probe.last_frame, &probe.last_ts);
+	}
 	s_when(s, x->req_frame, &x->req_ts);
 	s_when(s, x->rep_frame, &x->rep_ts);
 	s_note_deleg(s, x);
-	switch (x->kind) {
+	kind = x->kind;
+	/* an AS exchange for another service (kadmin/changepw) asks for a
+	 * service ticket with the password: a ticket, not the TGT */
+	if (kind == XK_AS && x->sname[0] != '\0' &&
+	    strncmp(x->sname, "krbtgt/", 7) != 0)
+		kind = XK_TGS;
+	switch (kind) {
 	case XK_AS:
 		if (s->tgt.n_exchanges++ == 0 ||
 		    x->req_frame < s->tgt.first_frame)
@@ -1766,6 +1875,7 @@ s_exchange(struct model *md, const struct exchange *x)
 		t->n_exchanges++;
 		if (x->req_frame < t->req_frame)
 			break;
+		t->kind = x->kind;
 		t->result = x->result;
 		t->has_error_code = x->has_error_code;
 		t->error_code = x->error_code;
@@ -2078,7 +2188,9 @@ s_outcome(struct model *md, struct session *s)
 		t = &s->tickets[k];
 		o = SO_OK;
 		if (t->result == XR_ERROR && !(t->has_error_code &&
-		    t->error_code == KRB_ERR_RESPONSE_TOO_BIG))
+		    (t->error_code == KRB_ERR_RESPONSE_TOO_BIG ||
+		    (t->kind == XK_AS &&
+		    t->error_code == KDC_ERR_PREAUTH_REQUIRED))))
 			o = SO_KDC_ERROR;
 		else if (t->result == XR_NO_ANSWER)
 			o = SO_NO_ANSWER;
@@ -2384,7 +2496,6 @@ static void
 s_release(struct model *md, uint32_t i, int chains)
 {
 	struct sslot *ss = &md->s[i];
-	uint32_t *pp;
 
 	s_outcome(md, &ss->s);
 	if (chains)
@@ -2396,6 +2507,16 @@ s_release(struct model *md, uint32_t i, int chains)
 		if (md->s_sink != NULL)
 			md->s_sink(md->s_arg, &ss->s);
 	}
+	s_drop(md, i);
+}
+
+/* Forgets a session. */
+static void
+s_drop(struct model *md, uint32_t i)
+{
+	struct sslot *ss = &md->s[i];
+	uint32_t *pp;
+
 	pp = &md->s_bucket[ss->hkey & (md->s_nb - 1)];
 	while (*pp != NIL && *pp != i)
 		pp = &md->s[*pp].hnext;

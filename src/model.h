@@ -254,7 +254,8 @@ void		 model_hosts_walk(const struct model *, host_fn, void *arg);
  * "kdc_error", "no_login", "no_answer" ("?" otherwise) */
 const char	*model_outcome_name(int);
 
-/* The AS exchanges of a session: the last one's result. */
+/* The AS exchanges of a session for a TGT (krbtgt/...): the last one's
+ * result. */
 struct sess_tgt {
 	int		 n_exchanges;	/* 0: no AS exchange seen */
 	int		 result;	/* XR_* of the last */
@@ -266,9 +267,12 @@ struct sess_tgt {
 	uint64_t	 req_frame, rep_frame;	/* the last exchange */
 };
 
-/* The TGS exchanges for one SPN (and one delegation kind): the last. */
+/* The TGS exchanges for one SPN (and one delegation kind): the last.
+ * Also AS exchanges for a service other than krbtgt (kadmin/changepw:
+ * a password change asks the KDC directly). */
 struct sess_ticket {
 	char		 spn[SESS_NAME_MAX];
+	int		 kind;		/* XK_TGS, or XK_AS: of the last */
 	int		 n_exchanges;
 	int		 result;	/* XR_* of the last */
 	int		 has_error_code;
@@ -349,12 +353,14 @@ struct session {
 	uint8_t		 deleg_from[16];	/* the user's host */
 	char		 for_user[SESS_NAME_MAX];	/* S4U: the user */
 	struct sess_tgt	 tgt;
-	int		 n_tickets, tickets_cut;
-	struct sess_ticket tickets[SESS_MAX_TICKETS];
-	int		 n_services, services_cut;
-	struct sess_service services[SESS_MAX_SERVICES];
 	uint64_t	 first_frame, last_frame;
 	struct timeval	 first_ts, last_ts;
+	int		 n_tickets, tickets_cut;
+	int		 n_services, services_cut;
+	/* the arrays last: entries past n_tickets, n_services are
+	 * undefined (a new session clears only what comes before) */
+	struct sess_ticket tickets[SESS_MAX_TICKETS];
+	struct sess_service services[SESS_MAX_SERVICES];
 };
 
 /*

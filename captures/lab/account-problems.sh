@@ -33,7 +33,7 @@ LAB_EXPECT_EXTRA="\
 # session 192.0.2.20 alice@LAB.EXAMPLE ok
 # session 192.0.2.20 alice2@LAB.EXAMPLE kdc_error
 # session 192.0.2.20 carol@LAB.EXAMPLE kdc_error
-# session-todo 192.0.2.20 dave@LAB.EXAMPLE kdc_error
+# session 192.0.2.20 dave@LAB.EXAMPLE kdc_error
 # session 192.0.2.20 erin@LAB.EXAMPLE kdc_error
 # session 192.0.2.20 nobody@LAB.EXAMPLE kdc_error"
 

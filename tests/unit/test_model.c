@@ -100,6 +100,10 @@ static int	addr_is(const uint8_t *, const char *);
 static void	test_sessions(void);
 static void	test_sess_flood(void);
 static void	synth_sessions(void);
+static void	kdc_msg(uint64_t, long, const char *, int, const char *,
+		    const char *, int);
+static void	synth_as_service(void);
+static void	synth_s4u_probe(void);
 static const char *auth_name(int);
 static void	sflood_sess(void *, const struct session *);
 static void	sflood_chain(void *, const struct chain *);
@@ -1271,6 +1275,8 @@ test_sessions(void)
 	char path[1024];
 
 	synth_sessions();
+	synth_as_service();
+	synth_s4u_probe();
 
 	if (run_capture(capture_path(path, sizeof(path),
 	    "double-hop.pcap"), &r) == 0) {
@@ -1426,12 +1432,36 @@ test_sessions(void)
 	run_free(&r);
 
 	if (run_capture(capture_path(path, sizeof(path),
+	    "account-problems.pcap"), &r) == 0) {
+		s = find_sess(&r, "192.0.2.20", "dave@LAB.EXAMPLE");
+		ok(s != NULL && s->outcome == SO_KDC_ERROR &&
+		    s->tgt.n_exchanges == 1 && s->tgt.error_code == 23 &&
+		    s->tgt.rep_frame == 18 && !s->tgt.has_ticket,
+		    "account-problems: dave's TGT KEY_EXPIRED #18: "
+		    "kdc_error");
+		ok(s != NULL && s->n_tickets == 1 &&
+		    strcmp(s->tickets[0].spn, "kadmin/changepw") == 0 &&
+		    s->tickets[0].kind == XK_AS &&
+		    s->tickets[0].n_exchanges == 2 &&
+		    s->tickets[0].result == XR_OK &&
+		    s->tickets[0].rep_frame == 22,
+		    "account-problems: kadmin/changepw by AS a ticket #22");
+	} else
+		ok(0, "account-problems.pcap read");
+	run_free(&r);
+
+	if (run_capture(capture_path(path, sizeof(path),
 	    "samba-s4u.pcap"), &r) == 0) {
 		s = find_sess(&r, NULL, "svc1@LAB.EXAMPLE");
 		ok(s != NULL && s->delegation == XD_CONSTRAINED &&
 		    strcmp(s->for_user, "alice@LAB.EXAMPLE") == 0 &&
 		    s->outcome == SO_KDC_ERROR,
 		    "samba-s4u: svc1 acting for alice, kdc_error");
+		ok(find_sess(&r, NULL, "alice@LAB.EXAMPLE") == NULL &&
+		    r.n_sess == 1, "samba-s4u: the AS probes for alice "
+		    "(#28, #90, #150) make no session");
+		ok(s != NULL && s->first_frame == 6 && s->last_frame == 180,
+		    "samba-s4u: svc1 frames 6-180");
 		is_int(r.n_chains, 3, "samba-s4u: three chains");
 		c = find_chain(&r, "cifs/dc.lab.example", 0);
 		ok(c != NULL && c->n_hops == 2 && !c->inferred &&
@@ -1572,6 +1602,193 @@ synth_sessions(void)
 	is_int(model_outcome_name(SO_NTLM_FALLBACK)[0], 'n', "outcome name");
 	is_str(model_outcome_name(SO_KERBEROS_REJECTED), "kerberos_rejected",
 	    "outcome name kerberos_rejected");
+}
+
+/*
+ * A KDC message at frame f, second sec, between host (port 40000) and
+ * the KDC: a request from host, or a reply (AS-REP / TGS-REP: a ticket
+ * for sname, id byte f) or KRB-ERROR (err) to it. cname NULL: none.
+ */
+static void
+kdc_msg(uint64_t f, long sec, const char *host, int type, const char *cname,
+    const char *sname, int err)
+{
+	int req;
+
+	req = type == KRB_AS_REQ || type == KRB_TGS_REQ;
+	if (req)
+		ctx_set(f, sec, host, 40000, KDC, 88, UDP, "kerberos");
+	else
+		ctx_set(f, sec, KDC, 88, host, 40000, UDP, "kerberos");
+	msg_set(type);
+	if (cname != NULL) {
+		km.has_cname = 1;
+		snprintf(km.cname, sizeof(km.cname), "%s", cname);
+		snprintf(km.crealm, sizeof(km.crealm), "CORP");
+	}
+	km.has_sname = 1;
+	snprintf(km.sname, sizeof(km.sname), "%s", sname);
+	snprintf(km.realm, sizeof(km.realm), "CORP");
+	if (req) {
+		km.has_nonce = 1;
+		km.nonce = (uint32_t)f;
+	}
+	if (type == KRB_AS_REP || type == KRB_TGS_REP)
+		ticket_set(&km.ticket, (int)f, sname, "CORP");
+	if (type == KRB_ERROR) {
+		km.has_error = 1;
+		km.error_code = err;
+	}
+}
+
+/* An AS exchange for a service other than krbtgt is a ticket. */
+static void
+synth_as_service(void)
+{
+	static struct run r;
+	const struct session *s;
+
+	memset(&r, 0, sizeof(r));
+	r.md = model_new(NULL, collect, &r.xs);
+	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+	/* dave: TGT refused KEY_EXPIRED, then kadmin/changepw by AS */
+	kdc_msg(1, 0, "10.0.1.1", KRB_AS_REQ, "dave", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(2, 0, "10.0.1.1", KRB_ERROR, NULL, "krbtgt/CORP", 23);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(3, 1, "10.0.1.1", KRB_AS_REQ, "dave", "kadmin/changepw", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(4, 1, "10.0.1.1", KRB_ERROR, NULL, "kadmin/changepw", 25);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(5, 1, "10.0.1.1", KRB_AS_REQ, "dave", "kadmin/changepw", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(6, 1, "10.0.1.1", KRB_AS_REP, "dave", "kadmin/changepw", 0);
+	model_krb(r.md, &mctx, &km);
+	/* erin: only kadmin/changepw, PREAUTH_REQUIRED, nothing else */
+	kdc_msg(7, 2, "10.0.1.2", KRB_AS_REQ, "erin", "kadmin/changepw", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(8, 2, "10.0.1.2", KRB_ERROR, NULL, "kadmin/changepw", 25);
+	model_krb(r.md, &mctx, &km);
+	/* frank: kadmin/changepw refused, then a TGT */
+	kdc_msg(9, 3, "10.0.1.3", KRB_AS_REQ, "frank", "kadmin/changepw",
+	    0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(10, 3, "10.0.1.3", KRB_ERROR, NULL, "kadmin/changepw", 24);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(11, 4, "10.0.1.3", KRB_AS_REQ, "frank", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(12, 4, "10.0.1.3", KRB_AS_REP, "frank", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	model_free(r.md);
+	if (getenv("TEST_MODEL_DUMP") != NULL)
+		dump_sessions(&r);
+	is_int(r.n_sess, 3, "AS service: three sessions");
+	s = find_sess(&r, "10.0.1.1", "dave@CORP");
+	ok(s != NULL && s->outcome == SO_KDC_ERROR &&
+	    s->tgt.n_exchanges == 1 && s->tgt.result == XR_ERROR &&
+	    s->tgt.error_code == 23 && !s->tgt.has_ticket &&
+	    s->tgt.rep_frame == 2,
+	    "dave: TGT KEY_EXPIRED #2 stays the TGT: kdc_error");
+	ok(s != NULL && s->n_tickets == 1 &&
+	    strcmp(s->tickets[0].spn, "kadmin/changepw") == 0 &&
+	    s->tickets[0].kind == XK_AS && s->tickets[0].n_exchanges == 2 &&
+	    s->tickets[0].result == XR_OK && s->tickets[0].has_issued &&
+	    s->tickets[0].issued[0] == 6 && s->tickets[0].rep_frame == 6,
+	    "dave: kadmin/changepw by AS is a ticket (#6), not the TGT");
+	ok(s != NULL && s->first_frame == 1 && s->last_frame == 6,
+	    "dave: frames 1-6");
+	s = find_sess(&r, "10.0.1.2", "erin@CORP");
+	ok(s != NULL && s->outcome == SO_OK && s->tgt.n_exchanges == 0 &&
+	    s->n_tickets == 1 && s->tickets[0].kind == XK_AS &&
+	    s->tickets[0].result == XR_ERROR &&
+	    s->tickets[0].error_code == 25,
+	    "erin: AS ticket PREAUTH_REQUIRED only: no error");
+	s = find_sess(&r, "10.0.1.3", "frank@CORP");
+	ok(s != NULL && s->outcome == SO_KDC_ERROR &&
+	    s->tgt.n_exchanges == 1 && s->tgt.result == XR_OK &&
+	    s->tgt.has_ticket && s->tgt.ticket[0] == 12 &&
+	    s->n_tickets == 1 && s->tickets[0].error_code == 24,
+	    "frank: TGT #12 ok, kadmin/changepw PREAUTH_FAILED: kdc_error");
+}
+
+/* An S4U2Self request (no TGT known: no client name) at host. */
+static void
+s4u_self(struct run *r, uint64_t f, long sec, const char *host,
+    const char *user)
+{
+	kdc_msg(f, sec, host, KRB_TGS_REQ, NULL, "svc", 0);
+	snprintf(km.for_user, sizeof(km.for_user), "%s", user);
+	model_krb(r->md, &mctx, &km);
+	kdc_msg(f + 1, sec, host, KRB_TGS_REP, NULL, "svc", 0);
+	model_krb(r->md, &mctx, &km);
+}
+
+/* MIT's S4U2Self client asks an AS-REQ in the user's name first. */
+static void
+synth_s4u_probe(void)
+{
+	static struct run r;
+	const struct session *s;
+
+	memset(&r, 0, sizeof(r));
+	r.md = model_new(NULL, collect, &r.xs);
+	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+	/* .1: alice probed (twice) 2 s before S4U2Self for her: no alice */
+	kdc_msg(1, 0, "10.0.2.1", KRB_AS_REQ, "alice", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(2, 0, "10.0.2.1", KRB_ERROR, NULL, "krbtgt/CORP", 25);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(3, 1, "10.0.2.1", KRB_AS_REQ, "alice", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(4, 1, "10.0.2.1", KRB_ERROR, NULL, "krbtgt/CORP", 25);
+	model_krb(r.md, &mctx, &km);
+	s4u_self(&r, 5, 3, "10.0.2.1", "alice@CORP");
+	/* .2: the same 10 s later: a logon attempt of its own */
+	kdc_msg(11, 0, "10.0.2.2", KRB_AS_REQ, "bob", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(12, 0, "10.0.2.2", KRB_ERROR, NULL, "krbtgt/CORP", 25);
+	model_krb(r.md, &mctx, &km);
+	s4u_self(&r, 13, 10, "10.0.2.2", "bob@CORP");
+	/* .3: S4U2Self for someone else */
+	kdc_msg(21, 0, "10.0.2.3", KRB_AS_REQ, "carol", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(22, 0, "10.0.2.3", KRB_ERROR, NULL, "krbtgt/CORP", 25);
+	model_krb(r.md, &mctx, &km);
+	s4u_self(&r, 23, 1, "10.0.2.3", "dave@CORP");
+	/* .4: a real logon (AS-REP) before the S4U2Self: kept */
+	kdc_msg(31, 0, "10.0.2.4", KRB_AS_REQ, "erin", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(32, 0, "10.0.2.4", KRB_ERROR, NULL, "krbtgt/CORP", 25);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(33, 0, "10.0.2.4", KRB_AS_REQ, "erin", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	kdc_msg(34, 0, "10.0.2.4", KRB_AS_REP, "erin", "krbtgt/CORP", 0);
+	model_krb(r.md, &mctx, &km);
+	s4u_self(&r, 35, 1, "10.0.2.4", "erin");
+	model_free(r.md);
+	if (getenv("TEST_MODEL_DUMP") != NULL)
+		dump_sessions(&r);
+	ok(find_sess(&r, "10.0.2.1", "alice@CORP") == NULL,
+	    "S4U probe: no session for alice at .1");
+	s = find_sess(&r, "10.0.2.1", NULL);
+	ok(s != NULL && s->principal[0] == '\0' &&
+	    s->delegation == XD_S4U2SELF &&
+	    strcmp(s->for_user, "alice@CORP") == 0 &&
+	    s->tgt.n_exchanges == 0 && s->n_tickets == 1 &&
+	    s->tickets[0].req_frame == 5 && s->outcome == SO_OK,
+	    "S4U probe: .1 one session: S4U2Self #5 for alice");
+	ok(s != NULL && s->first_frame == 1 && s->last_frame == 6,
+	    "S4U probe: the probe's frames join it (1-6)");
+	s = find_sess(&r, "10.0.2.2", "bob@CORP");
+	ok(s != NULL && s->tgt.n_exchanges == 1 && s->tgt.error_code == 25,
+	    "S4U probe: 10 s before: bob's AS stays his session");
+	s = find_sess(&r, "10.0.2.3", "carol@CORP");
+	ok(s != NULL && s->tgt.n_exchanges == 1,
+	    "S4U probe: another user's S4U2Self: carol's session stays");
+	s = find_sess(&r, "10.0.2.4", "erin@CORP");
+	ok(s != NULL && s->tgt.n_exchanges == 2 && s->tgt.has_ticket &&
+	    s->tgt.result == XR_OK,
+	    "S4U probe: a successful AS is a logon: erin's session stays");
 }
 
 /* Many clients, few sessions kept: evicted ones handed over, counted. */
