@@ -375,9 +375,13 @@ main(int argc, char **argv)
 	ops.ntlm = to_ntlm;
 	ops.spnego = to_spnego;
 	ops.auth = to_auth;
-	/* the model maps addresses to the names clients resolved */
-	ops.dns = to_dns;
+	/*
+	 * The model maps addresses to the names clients resolved; only the
+	 * JSON and -v outputs show that map (host records, sessions'
+	 * dns_name), so the plain report leaves DNS undecoded: counted only.
+	 */
 	sinks.dns_out = oo.mode != OUT_REPORT || verbose > 0;
+	ops.dns = sinks.dns_out ? to_dns : NULL;
 	ops.arg = &sinks;
 	engine_init(&eng, &ops);
 	eng.want_tree = verbose > 1 && oo.mode != OUT_JSON;
