@@ -83,6 +83,25 @@
 #define DNS_T_CNAME	5
 #define DNS_T_AAAA	28
 
+/*
+ * The links of a slot of a table: its hash bucket chain (the free list
+ * while unused) and its place in the table's age list (least recent
+ * first).
+ */
+struct lnode {
+	uint64_t	 hkey;
+	uint32_t	 hnext;		/* bucket chain, or free list */
+	uint32_t	 prev, next;	/* age list */
+};
+
+/* A bounded table: the owner's array of slots, their links in lnk. */
+struct table {
+	struct lnode	*lnk;
+	uint32_t	 cap, n, free, head, tail;
+	uint32_t	*bucket;
+	uint32_t	 nb;
+};
+
 /* pend.state */
 #define PS_WAIT		1	/* no answer yet */
 #define PS_REPLIED	2	/* AP: AP-REP / KRB-ERROR seen, the carrier's
@@ -90,7 +109,6 @@
 
 struct pend {
 	struct exchange	 x;
-	int		 used;
 	int		 state;		/* PS_* */
 	int		 has_nonce;
 	uint32_t	 nonce;
@@ -100,18 +118,11 @@ struct pend {
 					 * a nonce) */
 	uint64_t	 seq;		/* creation order */
 	struct timeval	 last;		/* last activity */
-	uint64_t	 hkey;
-	uint32_t	 hnext;		/* bucket chain, or free list */
-	uint32_t	 prev, next;	/* age list */
 	int		 ntlm_anon;	/* XK_NTLM: anonymous */
 };
 
 /* A session slot. */
 struct sslot {
-	int		 used;
-	uint64_t	 hkey;		/* of the host */
-	uint32_t	 hnext;
-	uint32_t	 prev, next;	/* least recently active first */
 	uint64_t	 touch;		/* md->seq when last active */
 	uint64_t	 ap_mask;	/* bits of the servers it logged in
 					 * to with Kerberos (host_hash) */
@@ -125,7 +136,6 @@ struct sslot {
 
 struct tkt {
 	uint8_t		 id[KRB_ID_LEN];
-	int		 used;
 	char		 cname[KRB_NAME_MAX], crealm[KRB_REALM_MAX];
 	char		 sname[KRB_NAME_MAX], realm[KRB_REALM_MAX];
 	int		 family;
@@ -135,9 +145,6 @@ struct tkt {
 	uint8_t		 deleg_from[16];
 	uint64_t	 frame;		/* of the reply that issued it */
 	struct timeval	 last;		/* issued or last presented */
-	uint64_t	 hkey;
-	uint32_t	 hnext;
-	uint32_t	 prev, next;	/* LRU list, least recent first */
 };
 
 /* A name of an address. */
@@ -169,10 +176,6 @@ struct huse {
 struct hslot {
 	int		 family;
 	uint8_t		 addr[16];
-	int		 used;
-	uint64_t	 hkey;
-	uint32_t	 hnext;
-	uint32_t	 prev, next;	/* least recently seen first */
 	int		 n_names, n_princ, n_uses, use_next, cut;
 	struct hname	 names[HOST_MAX_NAMES];
 	struct hprinc	 princ[HOST_MAX_PRINCIPALS];
@@ -200,29 +203,19 @@ struct model {
 	struct timeval	 now;		/* latest time seen */
 	uint64_t	 seq;
 
-	struct pend	*p;		/* pending requests */
-	uint32_t	 p_cap, p_n, p_free, p_head, p_tail;
-	uint32_t	*p_bucket;
-	uint32_t	 p_nb;
-
-	struct tkt	*t;		/* known tickets */
-	uint32_t	 t_cap, t_n, t_free, t_head, t_tail;
-	uint32_t	*t_bucket;
-	uint32_t	 t_nb;
+	struct pend	*p;		/* pending requests, by conn_hash() */
+	struct table	 ptab;
+	struct tkt	*t;		/* known tickets, by ticket id */
+	struct table	 ttab;
 
 	session_sink_fn	 s_sink;
 	chain_sink_fn	 c_sink;
 	void		*s_arg;
 	int		 sess_on;
-	struct sslot	*s;		/* sessions */
-	uint32_t	 s_cap, s_n, s_free, s_head, s_tail;
-	uint32_t	*s_bucket;
-	uint32_t	 s_nb;
-
-	struct hslot	*h;		/* the hosts map */
-	uint32_t	 h_cap, h_n, h_free, h_head, h_tail;
-	uint32_t	*h_bucket;
-	uint32_t	 h_nb;
+	struct sslot	*s;		/* sessions, by host_hash() */
+	struct table	 stab;
+	struct hslot	*h;		/* the hosts map, by host_hash() */
+	struct table	 htab;
 	struct spn_parts spn;		/* exchange.spn during the sink call */
 
 	int		 has_held;	/* an AP exchange whose verdict came
@@ -232,7 +225,16 @@ struct model {
 	struct timeval	 held_ts;
 };
 
-static uint32_t	buckets_for(size_t);
+static void	tab_init(struct table *, size_t);
+static void	tab_free(struct table *);
+static uint32_t	tab_first(const struct table *, uint64_t);
+static void	tab_unlink(struct table *, uint32_t);
+static void	tab_link_tail(struct table *, uint32_t);
+static int	tab_to_tail(struct table *, uint32_t);
+static uint32_t	tab_grow(struct table *, uint32_t, size_t);
+static uint32_t	tab_take(struct table *);
+static void	tab_insert(struct table *, uint32_t, uint64_t);
+static void	tab_remove(struct table *, uint32_t);
 static void	conn_from(struct conn *, const struct msg_ctx *, int);
 static uint64_t	conn_hash(const struct conn *);
 static int	conn_is(const struct exchange *, const struct conn *);
@@ -244,19 +246,13 @@ static void	name_cpy(char *, size_t, const char *);
 static void	emit(struct model *, struct exchange *);
 static void	flush_held(struct model *);
 
-static void	p_unlink_age(struct model *, uint32_t);
-static void	p_link_tail(struct model *, uint32_t);
 static void	p_touch(struct model *, uint32_t, const struct timeval *);
-static void	p_remove(struct model *, uint32_t);
 static void	p_finish(struct model *, uint32_t, int);
 static uint32_t	p_alloc(struct model *, const struct conn *, uint64_t);
 static uint32_t	p_find_reply(struct model *, const struct conn *, int,
 		    const char *);
 
 static struct tkt *t_find(struct model *, const uint8_t *);
-static void	t_unlink(struct model *, uint32_t);
-static void	t_link_tail(struct model *, uint32_t);
-static void	t_remove(struct model *, uint32_t);
 static void	t_learn(struct model *, const struct exchange *,
 		    const struct msg_ctx *,
 		    const struct krb_msg *);
@@ -284,8 +280,7 @@ static uint64_t	host_hash(int, const uint8_t *);
 static size_t	alen_of(int);
 static int	same_host(int, const uint8_t *, int, const uint8_t *);
 static void	principal_of(char *, size_t, const char *, const char *);
-static void	s_unlink(struct model *, uint32_t);
-static void	s_link_tail(struct model *, uint32_t);
+static void	s_touch(struct model *, uint32_t);
 static uint32_t	s_find(struct model *, int, const uint8_t *, const char *,
 		    int);
 static uint32_t	s_new(struct model *, int, const uint8_t *, const char *);
@@ -302,7 +297,6 @@ static void	s_exchange(struct model *, const struct exchange *);
 static int	s4u_user_is(const char *, const char *);
 static int	s_s4u_probe(struct model *, const struct exchange *,
 		    struct span *);
-static void	s_drop(struct model *, uint32_t);
 static void	s_ntlm_done(struct model *, const struct exchange *, int);
 static void	s_contact(struct model *, const struct msg_ctx *,
 		    const struct auth_rec *);
@@ -327,9 +321,6 @@ static void	s_names(struct model *, const struct session *,
 		    struct sess_service *, const struct timeval *);
 
 static uint32_t	h_find(const struct model *, int, const uint8_t *);
-static void	h_unlink(struct model *, uint32_t);
-static void	h_link_tail(struct model *, uint32_t);
-static void	h_remove(struct model *, uint32_t);
 static uint32_t	h_get(struct model *, int, const uint8_t *);
 static int	h_name(struct model *, struct hslot *, const char *, size_t,
 		    int, int, uint64_t);
@@ -360,22 +351,149 @@ model_limits_default(struct model_limits *lim)
 	lim->max_hosts = 1024;
 }
 
-static uint32_t
-buckets_for(size_t cap)
-{
-	uint32_t nb;
+/* ---- tables ---------------------------------------------------------- */
 
-	nb = 16;
-	while (nb < cap && nb < MAX_BUCKETS)
-		nb <<= 1;
-	return nb;
+/* An empty table; with buckets for cap entries unless cap is 0. */
+static void
+tab_init(struct table *tb, size_t cap)
+{
+	uint32_t i;
+
+	tb->free = tb->head = tb->tail = NIL;
+	if (cap == 0)
+		return;
+	tb->nb = 16;
+	while (tb->nb < cap && tb->nb < MAX_BUCKETS)
+		tb->nb <<= 1;
+	tb->bucket = xmalloc(tb->nb * sizeof(*tb->bucket));
+	for (i = 0; i < tb->nb; i++)
+		tb->bucket[i] = NIL;
+}
+
+static void
+tab_free(struct table *tb)
+{
+	free(tb->lnk);
+	free(tb->bucket);
+}
+
+/* The first slot of hkey's bucket chain (next: lnk[].hnext). */
+static uint32_t
+tab_first(const struct table *tb, uint64_t hkey)
+{
+	return tb->bucket[hkey & (tb->nb - 1)];
+}
+
+static void
+tab_unlink(struct table *tb, uint32_t i)
+{
+	struct lnode *ln = &tb->lnk[i];
+
+	if (ln->prev != NIL)
+		tb->lnk[ln->prev].next = ln->next;
+	else
+		tb->head = ln->next;
+	if (ln->next != NIL)
+		tb->lnk[ln->next].prev = ln->prev;
+	else
+		tb->tail = ln->prev;
+	ln->prev = ln->next = NIL;
+}
+
+static void
+tab_link_tail(struct table *tb, uint32_t i)
+{
+	struct lnode *ln = &tb->lnk[i];
+
+	ln->next = NIL;
+	ln->prev = tb->tail;
+	if (tb->tail != NIL)
+		tb->lnk[tb->tail].next = i;
+	else
+		tb->head = i;
+	tb->tail = i;
+}
+
+/* Makes i the most recent: 0 when it already was. */
+static int
+tab_to_tail(struct table *tb, uint32_t i)
+{
+	if (tb->tail == i)
+		return 0;
+	tab_unlink(tb, i);
+	tab_link_tail(tb, i);
+	return 1;
+}
+
+/*
+ * With no free slot, doubles the capacity (first at first, at most max)
+ * and returns it: the owner then grows its slots to it. Else 0.
+ */
+static uint32_t
+tab_grow(struct table *tb, uint32_t first, size_t max)
+{
+	uint32_t i, ncap;
+
+	if (tb->free != NIL)
+		return 0;
+	ncap = tb->cap == 0 ? first : tb->cap * 2;
+	if (ncap > max)
+		ncap = (uint32_t)max;
+	tb->lnk = xrealloc(tb->lnk, (size_t)ncap * sizeof(*tb->lnk));
+	for (i = ncap; i > tb->cap; i--) {
+		tb->lnk[i - 1].hnext = tb->free;
+		tb->free = i - 1;
+	}
+	tb->cap = ncap;
+	return ncap;
+}
+
+/* A free slot (there is one after tab_grow()), for tab_insert(). */
+static uint32_t
+tab_take(struct table *tb)
+{
+	uint32_t i;
+
+	i = tb->free;
+	tb->free = tb->lnk[i].hnext;
+	return i;
+}
+
+/* Enters slot i under hkey, the most recent. */
+static void
+tab_insert(struct table *tb, uint32_t i, uint64_t hkey)
+{
+	struct lnode *ln = &tb->lnk[i];
+
+	ln->hkey = hkey;
+	ln->hnext = tb->bucket[hkey & (tb->nb - 1)];
+	tb->bucket[hkey & (tb->nb - 1)] = i;
+	tab_link_tail(tb, i);
+	tb->n++;
+}
+
+/* Frees slot i. */
+static void
+tab_remove(struct table *tb, uint32_t i)
+{
+	struct lnode *ln = &tb->lnk[i];
+	uint32_t *pp;
+
+	pp = &tb->bucket[ln->hkey & (tb->nb - 1)];
+	while (*pp != NIL && *pp != i)
+		pp = &tb->lnk[*pp].hnext;
+	if (*pp == i)
+		*pp = ln->hnext;
+	tab_unlink(tb, i);
+	ln->hnext = tb->free;
+	tb->free = i;
+	tb->n--;
 }
 
 struct model *
 model_new(const struct model_limits *lim, exchange_sink_fn sink, void *arg)
 {
 	struct model *md;
-	uint32_t i;
 
 	md = xcalloc(1, sizeof(*md));
 	if (lim != NULL)
@@ -398,24 +516,12 @@ model_new(const struct model_limits *lim, exchange_sink_fn sink, void *arg)
 		md->lim.max_hosts = 1024;
 	if (md->lim.max_hosts > NIL - 1)
 		md->lim.max_hosts = NIL - 1;
-	md->s_free = md->s_head = md->s_tail = NIL;
-	md->h_free = md->h_head = md->h_tail = NIL;
-	md->h_nb = buckets_for(md->lim.max_hosts);
-	md->h_bucket = xmalloc(md->h_nb * sizeof(*md->h_bucket));
-	for (i = 0; i < md->h_nb; i++)
-		md->h_bucket[i] = NIL;
+	tab_init(&md->stab, 0);		/* buckets when sessions are on */
+	tab_init(&md->htab, md->lim.max_hosts);
 	md->sink = sink;
 	md->arg = arg;
-	md->p_free = md->p_head = md->p_tail = NIL;
-	md->t_free = md->t_head = md->t_tail = NIL;
-	md->p_nb = buckets_for(md->lim.max_pending);
-	md->p_bucket = xmalloc(md->p_nb * sizeof(*md->p_bucket));
-	for (i = 0; i < md->p_nb; i++)
-		md->p_bucket[i] = NIL;
-	md->t_nb = buckets_for(md->lim.max_tickets);
-	md->t_bucket = xmalloc(md->t_nb * sizeof(*md->t_bucket));
-	for (i = 0; i < md->t_nb; i++)
-		md->t_bucket[i] = NIL;
+	tab_init(&md->ptab, md->lim.max_pending);
+	tab_init(&md->ttab, md->lim.max_tickets);
 	return md;
 }
 
@@ -426,13 +532,13 @@ model_free(struct model *md)
 		return;
 	model_finish(md);
 	free(md->p);
-	free(md->p_bucket);
+	tab_free(&md->ptab);
 	free(md->t);
-	free(md->t_bucket);
+	tab_free(&md->ttab);
 	free(md->s);
-	free(md->s_bucket);
+	tab_free(&md->stab);
 	free(md->h);
-	free(md->h_bucket);
+	tab_free(&md->htab);
 	free(md);
 }
 
@@ -444,7 +550,7 @@ model_finish(struct model *md)
 	int result;
 
 	flush_held(md);
-	while ((i = md->p_head) != NIL) {
+	while ((i = md->ptab.head) != NIL) {
 		pe = &md->p[i];
 		result = pe->x.result;
 		if (pe->state == PS_WAIT) {
@@ -582,61 +688,10 @@ flush_held(struct model *md)
 /* ---- pending requests ---------------------------------------------- */
 
 static void
-p_unlink_age(struct model *md, uint32_t i)
-{
-	struct pend *pe = &md->p[i];
-
-	if (pe->prev != NIL)
-		md->p[pe->prev].next = pe->next;
-	else
-		md->p_head = pe->next;
-	if (pe->next != NIL)
-		md->p[pe->next].prev = pe->prev;
-	else
-		md->p_tail = pe->prev;
-	pe->prev = pe->next = NIL;
-}
-
-static void
-p_link_tail(struct model *md, uint32_t i)
-{
-	struct pend *pe = &md->p[i];
-
-	pe->next = NIL;
-	pe->prev = md->p_tail;
-	if (md->p_tail != NIL)
-		md->p[md->p_tail].next = i;
-	else
-		md->p_head = i;
-	md->p_tail = i;
-}
-
-static void
 p_touch(struct model *md, uint32_t i, const struct timeval *ts)
 {
 	md->p[i].last = *ts;
-	if (md->p_tail == i)
-		return;
-	p_unlink_age(md, i);
-	p_link_tail(md, i);
-}
-
-static void
-p_remove(struct model *md, uint32_t i)
-{
-	struct pend *pe = &md->p[i];
-	uint32_t *pp;
-
-	pp = &md->p_bucket[pe->hkey & (md->p_nb - 1)];
-	while (*pp != NIL && *pp != i)
-		pp = &md->p[*pp].hnext;
-	if (*pp == i)
-		*pp = pe->hnext;
-	p_unlink_age(md, i);
-	pe->used = 0;
-	pe->hnext = md->p_free;
-	md->p_free = i;
-	md->p_n--;
+	tab_to_tail(&md->ptab, i);
 }
 
 /* Hands the exchange to the sink with this result and forgets it. */
@@ -649,7 +704,7 @@ p_finish(struct model *md, uint32_t i, int result)
 	x = md->p[i].x;
 	x.result = result;
 	anon = md->p[i].ntlm_anon;
-	p_remove(md, i);
+	tab_remove(&md->ptab, i);
 	if (x.kind == XK_NTLM)
 		s_ntlm_done(md, &x, anon);
 	else
@@ -662,46 +717,28 @@ static uint32_t
 p_alloc(struct model *md, const struct conn *c, uint64_t h)
 {
 	struct pend *pe;
-	struct pend *np;
 	uint32_t i, ncap;
 
-	if (md->p_n >= md->lim.max_pending && md->p_head != NIL) {
-		i = md->p_head;
+	if (md->ptab.n >= md->lim.max_pending && md->ptab.head != NIL) {
+		i = md->ptab.head;
 		md->st.pending_evicted++;
 		p_finish(md, i, md->p[i].state == PS_WAIT ? XR_UNKNOWN :
 		    md->p[i].x.result);
 	}
-	if (md->p_free == NIL) {
-		ncap = md->p_cap == 0 ? TAB_FIRST : md->p_cap * 2;
-		if (ncap > md->lim.max_pending)
-			ncap = (uint32_t)md->lim.max_pending;
-		np = xrealloc(md->p, (size_t)ncap * sizeof(*np));
-		md->p = np;
-		for (i = ncap; i > md->p_cap; i--) {
-			md->p[i - 1].used = 0;
-			md->p[i - 1].hnext = md->p_free;
-			md->p_free = i - 1;
-		}
-		md->p_cap = ncap;
-	}
-	i = md->p_free;
+	if ((ncap = tab_grow(&md->ptab, TAB_FIRST, md->lim.max_pending)) != 0)
+		md->p = xrealloc(md->p, (size_t)ncap * sizeof(*md->p));
+	i = tab_take(&md->ptab);
 	pe = &md->p[i];
-	md->p_free = pe->hnext;
 	memset(pe, 0, sizeof(*pe));
-	pe->used = 1;
 	pe->state = PS_WAIT;
 	pe->seq = ++md->seq;
-	pe->hkey = h;
-	pe->hnext = md->p_bucket[h & (md->p_nb - 1)];
-	md->p_bucket[h & (md->p_nb - 1)] = i;
+	tab_insert(&md->ptab, i, h);
 	pe->x.transport = c->transport;
 	pe->x.family = c->family;
 	memcpy(pe->x.client, c->client, 16);
 	memcpy(pe->x.server, c->server, 16);
 	pe->x.cport = c->cport;
 	pe->x.sport = c->sport;
-	p_link_tail(md, i);
-	md->p_n++;
 	return i;
 }
 
@@ -720,8 +757,8 @@ p_find_reply(struct model *md, const struct conn *c, int kind,
 
 	best = NIL;
 	best_score = -1;
-	i = md->p_bucket[conn_hash(c) & (md->p_nb - 1)];
-	for (; i != NIL; i = pe->hnext) {
+	i = tab_first(&md->ptab, conn_hash(c));
+	for (; i != NIL; i = md->ptab.lnk[i].hnext) {
 		pe = &md->p[i];
 		if (!conn_is(&pe->x, c) || (kind != 0 && pe->x.kind != kind) ||
 		    (kind == 0 && pe->x.kind == XK_NTLM))
@@ -747,62 +784,14 @@ t_find(struct model *md, const uint8_t *id)
 	uint32_t i;
 	uint64_t h;
 
-	if (md->t_n == 0)
+	if (md->ttab.n == 0)
 		return NULL;
 	h = hash64(id, KRB_ID_LEN, HASH_SEED);
-	for (i = md->t_bucket[h & (md->t_nb - 1)]; i != NIL;
-	    i = md->t[i].hnext)
+	for (i = tab_first(&md->ttab, h); i != NIL;
+	    i = md->ttab.lnk[i].hnext)
 		if (memcmp(md->t[i].id, id, KRB_ID_LEN) == 0)
 			return &md->t[i];
 	return NULL;
-}
-
-static void
-t_unlink(struct model *md, uint32_t i)
-{
-	struct tkt *t = &md->t[i];
-
-	if (t->prev != NIL)
-		md->t[t->prev].next = t->next;
-	else
-		md->t_head = t->next;
-	if (t->next != NIL)
-		md->t[t->next].prev = t->prev;
-	else
-		md->t_tail = t->prev;
-	t->prev = t->next = NIL;
-}
-
-static void
-t_link_tail(struct model *md, uint32_t i)
-{
-	struct tkt *t = &md->t[i];
-
-	t->next = NIL;
-	t->prev = md->t_tail;
-	if (md->t_tail != NIL)
-		md->t[md->t_tail].next = i;
-	else
-		md->t_head = i;
-	md->t_tail = i;
-}
-
-static void
-t_remove(struct model *md, uint32_t i)
-{
-	struct tkt *t = &md->t[i];
-	uint32_t *pp;
-
-	pp = &md->t_bucket[t->hkey & (md->t_nb - 1)];
-	while (*pp != NIL && *pp != i)
-		pp = &md->t[*pp].hnext;
-	if (*pp == i)
-		*pp = t->hnext;
-	t_unlink(md, i);
-	t->used = 0;
-	t->hnext = md->t_free;
-	md->t_free = i;
-	md->t_n--;
 }
 
 /* An AS-REP / TGS-REP issues its ticket to the reply's client. */
@@ -810,44 +799,27 @@ static void
 t_learn(struct model *md, const struct exchange *x, const struct msg_ctx *mc,
     const struct krb_msg *m)
 {
-	struct tkt *t, *nt;
+	struct tkt *t;
 	uint32_t i, ncap;
-	uint64_t h;
 
 	if (!m->ticket.present)
 		return;
-	if ((t = t_find(md, m->ticket.id)) != NULL) {
-		i = (uint32_t)(t - md->t);
-		t_unlink(md, i);
-	} else {
-		if (md->t_n >= md->lim.max_tickets && md->t_head != NIL) {
+	if ((t = t_find(md, m->ticket.id)) != NULL)
+		tab_to_tail(&md->ttab, (uint32_t)(t - md->t));
+	else {
+		if (md->ttab.n >= md->lim.max_tickets &&
+		    md->ttab.head != NIL) {
 			md->st.tickets_evicted++;
-			t_remove(md, md->t_head);
+			tab_remove(&md->ttab, md->ttab.head);
 		}
-		if (md->t_free == NIL) {
-			ncap = md->t_cap == 0 ? TAB_FIRST : md->t_cap * 2;
-			if (ncap > md->lim.max_tickets)
-				ncap = (uint32_t)md->lim.max_tickets;
-			nt = xrealloc(md->t, (size_t)ncap * sizeof(*nt));
-			md->t = nt;
-			for (i = ncap; i > md->t_cap; i--) {
-				md->t[i - 1].used = 0;
-				md->t[i - 1].hnext = md->t_free;
-				md->t_free = i - 1;
-			}
-			md->t_cap = ncap;
-		}
-		i = md->t_free;
+		if ((ncap = tab_grow(&md->ttab, TAB_FIRST,
+		    md->lim.max_tickets)) != 0)
+			md->t = xrealloc(md->t, (size_t)ncap * sizeof(*md->t));
+		i = tab_take(&md->ttab);
 		t = &md->t[i];
-		md->t_free = t->hnext;
 		memset(t, 0, sizeof(*t));
 		memcpy(t->id, m->ticket.id, KRB_ID_LEN);
-		h = hash64(t->id, KRB_ID_LEN, HASH_SEED);
-		t->hkey = h;
-		t->hnext = md->t_bucket[h & (md->t_nb - 1)];
-		md->t_bucket[h & (md->t_nb - 1)] = i;
-		t->used = 1;
-		md->t_n++;
+		tab_insert(&md->ttab, i, hash64(t->id, KRB_ID_LEN, HASH_SEED));
 		md->st.tickets_known++;
 	}
 	if (x != NULL && x->kind == XK_TGS && x->cname[0] != '\0' &&
@@ -873,7 +845,6 @@ t_learn(struct model *md, const struct exchange *x, const struct msg_ctx *mc,
 		t->has_deleg_from = x->has_deleg_from;
 		memcpy(t->deleg_from, x->deleg_from, sizeof(t->deleg_from));
 	}
-	t_link_tail(md, i);
 }
 
 /* A presented ticket: known? Then it is used now. */
@@ -881,14 +852,11 @@ static struct tkt *
 t_use(struct model *md, const uint8_t *id, const struct timeval *ts)
 {
 	struct tkt *t;
-	uint32_t i;
 
 	if ((t = t_find(md, id)) == NULL)
 		return NULL;
-	i = (uint32_t)(t - md->t);
 	t->last = *ts;
-	t_unlink(md, i);
-	t_link_tail(md, i);
+	tab_to_tail(&md->ttab, (uint32_t)(t - md->t));
 	return t;
 }
 
@@ -991,8 +959,8 @@ on_kdc_req(struct model *md, const struct msg_ctx *mc,
 	has_hash = !m->has_nonce && m->raw != NULL && m->raw_len > 0;
 	hash = has_hash ? hash64(m->raw, m->raw_len, HASH_SEED) : 0;
 	ch = conn_hash(&c);
-	i = md->p_bucket[ch & (md->p_nb - 1)];
-	for (; i != NIL; i = pe->hnext) {
+	i = tab_first(&md->ptab, ch);
+	for (; i != NIL; i = md->ptab.lnk[i].hnext) {
 		pe = &md->p[i];
 		if (!conn_is(&pe->x, &c) || pe->x.kind != kind ||
 		    pe->state != PS_WAIT)
@@ -1055,8 +1023,8 @@ on_ap_req(struct model *md, const struct msg_ctx *mc,
 	hash = has_hash ? hash64(m->raw, m->raw_len, HASH_SEED) : 0;
 	ch = conn_hash(&c);
 	/* the same bytes again: a retransmission */
-	i = md->p_bucket[ch & (md->p_nb - 1)];
-	for (; i != NIL; i = pe->hnext) {
+	i = tab_first(&md->ptab, ch);
+	for (; i != NIL; i = md->ptab.lnk[i].hnext) {
 		pe = &md->p[i];
 		if (conn_is(&pe->x, &c) && pe->x.kind == XK_AP &&
 		    pe->state == PS_WAIT && has_hash && pe->has_hash &&
@@ -1070,10 +1038,10 @@ on_ap_req(struct model *md, const struct msg_ctx *mc,
 	}
 	/* a new AP-REQ ends what the connection had before */
 	flush_held(md);
-	i = md->p_bucket[ch & (md->p_nb - 1)];
+	i = tab_first(&md->ptab, ch);
 	for (; i != NIL; i = next) {
 		pe = &md->p[i];
-		next = pe->hnext;
+		next = md->ptab.lnk[i].hnext;
 		if (conn_is(&pe->x, &c) && pe->x.kind == XK_AP)
 			p_finish(md, i, pe->state == PS_WAIT ? XR_UNKNOWN :
 			    pe->x.result);
@@ -1338,7 +1306,7 @@ model_auth(struct model *md, const struct msg_ctx *mc,
 	md->held = *x;
 	md->held_frame = mc->frame;
 	md->held_ts = mc->ts;
-	p_remove(md, i);
+	tab_remove(&md->ptab, i);
 	md->has_held = 1;
 }
 
@@ -1351,7 +1319,7 @@ model_tick(struct model *md, const struct timeval *now)
 	note_time(md, now);
 	if (md->has_held && timercmp(now, &md->held_ts, >))
 		flush_held(md);
-	while ((i = md->p_head) != NIL) {
+	while ((i = md->ptab.head) != NIL) {
 		pe = &md->p[i];
 		if (!tv_after(&pe->last, now, md->lim.answer_secs))
 			break;
@@ -1363,9 +1331,9 @@ model_tick(struct model *md, const struct timeval *now)
 		} else
 			p_finish(md, i, pe->x.result);
 	}
-	while ((i = md->t_head) != NIL &&
+	while ((i = md->ttab.head) != NIL &&
 	    tv_after(&md->t[i].last, now, md->lim.ticket_secs))
-		t_remove(md, i);
+		tab_remove(&md->ttab, i);
 }
 
 /* ---- sessions -------------------------------------------------------- */
@@ -1397,18 +1365,13 @@ void
 model_set_session_sink(struct model *md, session_sink_fn ss,
     chain_sink_fn cs, void *arg)
 {
-	uint32_t i;
-
 	md->s_sink = ss;
 	md->c_sink = cs;
 	md->s_arg = arg;
 	if (md->sess_on || (ss == NULL && cs == NULL))
 		return;
 	md->sess_on = 1;
-	md->s_nb = buckets_for(md->lim.max_sessions);
-	md->s_bucket = xmalloc(md->s_nb * sizeof(*md->s_bucket));
-	for (i = 0; i < md->s_nb; i++)
-		md->s_bucket[i] = NIL;
+	tab_init(&md->stab, md->lim.max_sessions);
 }
 
 void
@@ -1428,10 +1391,10 @@ model_ntlm(struct model *md, const struct msg_ctx *mc,
 	md->st.ntlm_logins++;
 	conn_from(&c, mc, 0);
 	/* one login at a time on a connection */
-	i = md->p_bucket[conn_hash(&c) & (md->p_nb - 1)];
+	i = tab_first(&md->ptab, conn_hash(&c));
 	for (; i != NIL; i = next) {
 		pe = &md->p[i];
-		next = pe->hnext;
+		next = md->ptab.lnk[i].hnext;
 		if (conn_is(&pe->x, &c) && pe->x.kind == XK_NTLM)
 			p_finish(md, i, XR_UNKNOWN);
 	}
@@ -1486,35 +1449,12 @@ principal_of(char *dst, size_t dstsz, const char *name, const char *realm)
 	}
 }
 
+/* The session is active now. */
 static void
-s_unlink(struct model *md, uint32_t i)
+s_touch(struct model *md, uint32_t i)
 {
-	struct sslot *ss = &md->s[i];
-
-	if (ss->prev != NIL)
-		md->s[ss->prev].next = ss->next;
-	else
-		md->s_head = ss->next;
-	if (ss->next != NIL)
-		md->s[ss->next].prev = ss->prev;
-	else
-		md->s_tail = ss->prev;
-	ss->prev = ss->next = NIL;
-}
-
-static void
-s_link_tail(struct model *md, uint32_t i)
-{
-	struct sslot *ss = &md->s[i];
-
-	ss->next = NIL;
-	ss->prev = md->s_tail;
-	if (md->s_tail != NIL)
-		md->s[md->s_tail].next = i;
-	else
-		md->s_head = i;
-	md->s_tail = i;
-	ss->touch = ++md->seq;
+	if (tab_to_tail(&md->stab, i))
+		md->s[i].touch = ++md->seq;
 }
 
 /*
@@ -1530,8 +1470,8 @@ s_find(struct model *md, int family, const uint8_t *host,
 	uint32_t i, nameless;
 
 	nameless = NIL;
-	i = md->s_bucket[host_hash(family, host) & (md->s_nb - 1)];
-	for (; i != NIL; i = ss->hnext) {
+	i = tab_first(&md->stab, host_hash(family, host));
+	for (; i != NIL; i = md->stab.lnk[i].hnext) {
 		ss = &md->s[i];
 		if (!same_host(family, host, ss->s.family, ss->s.host))
 			continue;
@@ -1557,40 +1497,24 @@ static uint32_t
 s_new(struct model *md, int family, const uint8_t *host,
     const char *principal)
 {
-	struct sslot *ss, *ns;
+	struct sslot *ss;
 	uint32_t i, ncap;
 
-	if (md->s_n >= md->lim.max_sessions && md->s_head != NIL) {
+	if (md->stab.n >= md->lim.max_sessions && md->stab.head != NIL) {
 		md->st.sessions_evicted++;
-		s_release(md, md->s_head, 1);
+		s_release(md, md->stab.head, 1);
 	}
-	if (md->s_free == NIL) {
-		ncap = md->s_cap == 0 ? 16 : md->s_cap * 2;
-		if (ncap > md->lim.max_sessions)
-			ncap = (uint32_t)md->lim.max_sessions;
-		ns = xrealloc(md->s, (size_t)ncap * sizeof(*ns));
-		md->s = ns;
-		for (i = ncap; i > md->s_cap; i--) {
-			md->s[i - 1].used = 0;
-			md->s[i - 1].hnext = md->s_free;
-			md->s_free = i - 1;
-		}
-		md->s_cap = ncap;
-	}
-	i = md->s_free;
+	if ((ncap = tab_grow(&md->stab, 16, md->lim.max_sessions)) != 0)
+		md->s = xrealloc(md->s, (size_t)ncap * sizeof(*md->s));
+	i = tab_take(&md->stab);
 	ss = &md->s[i];
-	md->s_free = ss->hnext;
 	/* (about 10 KB: the arrays are cleared entry by entry as used) */
 	memset(ss, 0, SSLOT_CLEAR);
-	ss->used = 1;
 	ss->s.family = family;
 	memcpy(ss->s.host, host, alen_of(family));
 	str_append(ss->s.principal, sizeof(ss->s.principal), principal);
-	ss->hkey = host_hash(family, ss->s.host);
-	ss->hnext = md->s_bucket[ss->hkey & (md->s_nb - 1)];
-	md->s_bucket[ss->hkey & (md->s_nb - 1)] = i;
-	s_link_tail(md, i);
-	md->s_n++;
+	tab_insert(&md->stab, i, host_hash(family, ss->s.host));
+	ss->touch = ++md->seq;
 	return i;
 }
 
@@ -1605,10 +1529,7 @@ s_get(struct model *md, int family, const uint8_t *host,
 	if (i == NIL)
 		return s_new(md, family, host, mode == SF_EXACT ?
 		    principal : "");
-	if (md->s_tail != i) {
-		s_unlink(md, i);
-		s_link_tail(md, i);
-	}
+	s_touch(md, i);
 	return i;
 }
 
@@ -1667,8 +1588,8 @@ s_host_service(struct model *md, int family, const uint8_t *host,
 	uint32_t i;
 	int k;
 
-	i = md->s_bucket[host_hash(family, host) & (md->s_nb - 1)];
-	for (; i != NIL; i = ss->hnext) {
+	i = tab_first(&md->stab, host_hash(family, host));
+	for (; i != NIL; i = md->stab.lnk[i].hnext) {
 		ss = &md->s[i];
 		if (!same_host(family, host, ss->s.family, ss->s.host))
 			continue;
@@ -1678,10 +1599,7 @@ s_host_service(struct model *md, int family, const uint8_t *host,
 			    alen_of(family)) == 0 && carrier != NULL &&
 			    sv->carrier != NULL &&
 			    strcmp(sv->carrier, carrier) == 0) {
-				if (md->s_tail != i) {
-					s_unlink(md, i);
-					s_link_tail(md, i);
-				}
+				s_touch(md, i);
 				return sv;
 			}
 		}
@@ -1701,8 +1619,8 @@ s_uncontact(struct model *md, const struct exchange *x)
 	uint32_t i;
 	int k;
 
-	i = md->s_bucket[host_hash(x->family, x->server) & (md->s_nb - 1)];
-	for (; i != NIL; i = ss->hnext) {
+	i = tab_first(&md->stab, host_hash(x->family, x->server));
+	for (; i != NIL; i = md->stab.lnk[i].hnext) {
 		ss = &md->s[i];
 		if (!same_host(x->family, x->server, ss->s.family,
 		    ss->s.host))
@@ -1778,10 +1696,10 @@ s_s4u_probe(struct model *md, const struct exchange *x, struct span *out)
 	uint32_t i;
 
 	if (x->kind != XK_TGS || x->for_user[0] == '\0' ||
-	    x->delegation == XD_CONSTRAINED || md->s_n == 0)
+	    x->delegation == XD_CONSTRAINED || md->stab.n == 0)
 		return 0;
-	i = md->s_bucket[host_hash(x->family, x->client) & (md->s_nb - 1)];
-	for (; i != NIL; i = ss->hnext) {
+	i = tab_first(&md->stab, host_hash(x->family, x->client));
+	for (; i != NIL; i = md->stab.lnk[i].hnext) {
 		ss = &md->s[i];
 		p = &ss->s;
 		if (!same_host(x->family, x->client, p->family, p->host) ||
@@ -1799,7 +1717,7 @@ s_s4u_probe(struct model *md, const struct exchange *x, struct span *out)
 		out->last_frame = p->last_frame;
 		out->first_ts = p->first_ts;
 		out->last_ts = p->last_ts;
-		s_drop(md, i);
+		tab_remove(&md->stab, i);
 		return 1;
 	}
 	return 0;
@@ -1976,9 +1894,8 @@ s_ntlm_done(struct model *md, const struct exchange *x, int anon)
 	/* the host's session of that user, else its most recent */
 	i = NIL;
 	if (!anon) {
-		i = md->s_bucket[host_hash(x->family, x->client) &
-		    (md->s_nb - 1)];
-		for (; i != NIL; i = ss->hnext) {
+		i = tab_first(&md->stab, host_hash(x->family, x->client));
+		for (; i != NIL; i = md->stab.lnk[i].hnext) {
 			ss = &md->s[i];
 			if (same_host(x->family, x->client, ss->s.family,
 			    ss->s.host) && ntlm_is(ss->s.principal, x->cname,
@@ -1998,10 +1915,8 @@ s_ntlm_done(struct model *md, const struct exchange *x, int anon)
 			str_append(who, sizeof(who), x->cname);
 		}
 		i = s_new(md, x->family, x->client, who);
-	} else if (md->s_tail != i) {
-		s_unlink(md, i);
-		s_link_tail(md, i);
-	}
+	} else
+		s_touch(md, i);
 	s = &md->s[i].s;
 	s_when(s, x->req_frame, &x->req_ts);
 	s_when(s, x->rep_frame, &x->rep_ts);
@@ -2278,7 +2193,7 @@ ap_to(struct model *md, int family, const uint8_t *from, const uint8_t *to,
 		lo = *before;
 		lo.tv_sec -= CHAIN_INFER_SECS;
 	}
-	for (i = md->s_head; i != NIL; i = md->s[i].next) {
+	for (i = md->stab.head; i != NIL; i = md->stab.lnk[i].next) {
 		ss = &md->s[i];
 		if (ss->s.family != family || (ss->ap_mask & bit) == 0)
 			continue;
@@ -2507,26 +2422,7 @@ s_release(struct model *md, uint32_t i, int chains)
 		if (md->s_sink != NULL)
 			md->s_sink(md->s_arg, &ss->s);
 	}
-	s_drop(md, i);
-}
-
-/* Forgets a session. */
-static void
-s_drop(struct model *md, uint32_t i)
-{
-	struct sslot *ss = &md->s[i];
-	uint32_t *pp;
-
-	pp = &md->s_bucket[ss->hkey & (md->s_nb - 1)];
-	while (*pp != NIL && *pp != i)
-		pp = &md->s[*pp].hnext;
-	if (*pp == i)
-		*pp = ss->hnext;
-	s_unlink(md, i);
-	ss->used = 0;
-	ss->hnext = md->s_free;
-	md->s_free = i;
-	md->s_n--;
+	tab_remove(&md->stab, i);
 }
 
 /* The end: every chain while all sessions are there, then the sessions,
@@ -2538,10 +2434,10 @@ s_finish_all(struct model *md)
 
 	if (!md->sess_on)
 		return;
-	for (i = md->s_head; i != NIL; i = md->s[i].next)
+	for (i = md->stab.head; i != NIL; i = md->stab.lnk[i].next)
 		s_chains(md, &md->s[i].s);
-	while (md->s_head != NIL)
-		s_release(md, md->s_head, 0);
+	while (md->stab.head != NIL)
+		s_release(md, md->stab.head, 0);
 }
 
 /* ---- hosts map ------------------------------------------------------- */
@@ -2574,12 +2470,12 @@ h_find(const struct model *md, int family, const uint8_t *addr)
 	uint8_t key[16];
 	uint32_t i;
 
-	if (md->h_n == 0)
+	if (md->htab.n == 0)
 		return NIL;
 	memset(key, 0, sizeof(key));
 	memcpy(key, addr, alen_of(family));
-	i = md->h_bucket[host_hash(family, key) & (md->h_nb - 1)];
-	for (; i != NIL; i = hs->hnext) {
+	i = tab_first(&md->htab, host_hash(family, key));
+	for (; i != NIL; i = md->htab.lnk[i].hnext) {
 		hs = &md->h[i];
 		if (hs->family == family && memcmp(hs->addr, key, 16) == 0)
 			return i;
@@ -2587,98 +2483,30 @@ h_find(const struct model *md, int family, const uint8_t *addr)
 	return NIL;
 }
 
-static void
-h_unlink(struct model *md, uint32_t i)
-{
-	struct hslot *hs = &md->h[i];
-
-	if (hs->prev != NIL)
-		md->h[hs->prev].next = hs->next;
-	else
-		md->h_head = hs->next;
-	if (hs->next != NIL)
-		md->h[hs->next].prev = hs->prev;
-	else
-		md->h_tail = hs->prev;
-	hs->prev = hs->next = NIL;
-}
-
-static void
-h_link_tail(struct model *md, uint32_t i)
-{
-	struct hslot *hs = &md->h[i];
-
-	hs->next = NIL;
-	hs->prev = md->h_tail;
-	if (md->h_tail != NIL)
-		md->h[md->h_tail].next = i;
-	else
-		md->h_head = i;
-	md->h_tail = i;
-}
-
-static void
-h_remove(struct model *md, uint32_t i)
-{
-	struct hslot *hs = &md->h[i];
-	uint32_t *pp;
-
-	pp = &md->h_bucket[hs->hkey & (md->h_nb - 1)];
-	while (*pp != NIL && *pp != i)
-		pp = &md->h[*pp].hnext;
-	if (*pp == i)
-		*pp = hs->hnext;
-	h_unlink(md, i);
-	hs->used = 0;
-	hs->hnext = md->h_free;
-	md->h_free = i;
-	md->h_n--;
-}
-
 /* The address's entry, made when new (forgetting the least recently
  * seen one when full), now the most recently seen. */
 static uint32_t
 h_get(struct model *md, int family, const uint8_t *addr)
 {
-	struct hslot *hs, *nh;
+	struct hslot *hs;
 	uint32_t i, ncap;
 
 	if ((i = h_find(md, family, addr)) != NIL) {
-		if (md->h_tail != i) {
-			h_unlink(md, i);
-			h_link_tail(md, i);
-		}
+		tab_to_tail(&md->htab, i);
 		return i;
 	}
-	if (md->h_n >= md->lim.max_hosts && md->h_head != NIL) {
+	if (md->htab.n >= md->lim.max_hosts && md->htab.head != NIL) {
 		md->st.hosts_evicted++;
-		h_remove(md, md->h_head);
+		tab_remove(&md->htab, md->htab.head);
 	}
-	if (md->h_free == NIL) {
-		ncap = md->h_cap == 0 ? HOST_FIRST : md->h_cap * 2;
-		if (ncap > md->lim.max_hosts)
-			ncap = (uint32_t)md->lim.max_hosts;
-		nh = xrealloc(md->h, (size_t)ncap * sizeof(*nh));
-		md->h = nh;
-		for (i = ncap; i > md->h_cap; i--) {
-			md->h[i - 1].used = 0;
-			md->h[i - 1].hnext = md->h_free;
-			md->h_free = i - 1;
-		}
-		md->h_cap = ncap;
-	}
-	i = md->h_free;
+	if ((ncap = tab_grow(&md->htab, HOST_FIRST, md->lim.max_hosts)) != 0)
+		md->h = xrealloc(md->h, (size_t)ncap * sizeof(*md->h));
+	i = tab_take(&md->htab);
 	hs = &md->h[i];
-	md->h_free = hs->hnext;
 	memset(hs, 0, sizeof(*hs));
-	hs->used = 1;
 	hs->family = family;
 	memcpy(hs->addr, addr, alen_of(family));
-	hs->hkey = host_hash(family, hs->addr);
-	hs->hnext = md->h_bucket[hs->hkey & (md->h_nb - 1)];
-	md->h_bucket[hs->hkey & (md->h_nb - 1)] = i;
-	h_link_tail(md, i);
-	md->h_n++;
+	tab_insert(&md->htab, i, host_hash(family, hs->addr));
 	md->st.hosts++;
 	return i;
 }
@@ -2932,8 +2760,8 @@ h_carrier(struct model *md, const struct msg_ctx *mc,
 	if (!md->sess_on)
 		return;
 	/* the client's service entries (without making them recent) */
-	j = md->s_bucket[host_hash(mc->family, mc->src) & (md->s_nb - 1)];
-	for (; j != NIL; j = md->s[j].hnext) {
+	j = tab_first(&md->stab, host_hash(mc->family, mc->src));
+	for (; j != NIL; j = md->stab.lnk[j].hnext) {
 		if (!same_host(mc->family, mc->src, md->s[j].s.family,
 		    md->s[j].s.host))
 			continue;
@@ -3153,7 +2981,7 @@ model_hosts_walk(const struct model *md, host_fn fn, void *arg)
 	struct host_info hi;
 	uint32_t i;
 
-	for (i = md->h_head; i != NIL; i = md->h[i].next) {
+	for (i = md->htab.head; i != NIL; i = md->htab.lnk[i].next) {
 		h_info(&md->h[i], &hi);
 		fn(arg, &hi);
 	}
