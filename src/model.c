@@ -124,10 +124,18 @@ struct pend {
 /* A session slot. */
 struct sslot {
 	uint64_t	 touch;		/* md->seq when last active */
-	uint64_t	 ap_mask;	/* bits of the servers it logged in
-					 * to with Kerberos (host_hash) */
 	struct session	 s;		/* last: s_new() clears up to
 					 * s.tickets */
+};
+
+/* What ap_to() reads of every session, in an array of its own beside
+ * the slots (a slot is about 12 KB: one cache miss each). */
+struct sidx {
+	uint64_t	 ap_mask;	/* bits of the servers it logged in
+					 * to with Kerberos (host_hash) */
+	uint64_t	 tk_mask;	/* bits of the tickets it presented
+					 * there (first byte of the id) */
+	int		 family;
 };
 
 /* the bytes of a fresh sslot s_new() clears */
@@ -172,14 +180,18 @@ struct huse {
 	uint64_t	 seq;
 };
 
-/* An address in the hosts map. */
+/* An address in the hosts map: what every answer reads first (a slot is
+ * about 3 KB, mostly names). */
 struct hslot {
 	int		 family;
 	uint8_t		 addr[16];
 	int		 n_names, n_princ, n_uses, use_next, cut;
+	uint8_t		 name_src[HOST_MAX_NAMES];	/* names[].source */
+	uint8_t		 name_len[HOST_MAX_NAMES];	/* strlen(names[].
+							 * name) */
+	struct huse	 uses[HOST_MAX_USES];
 	struct hname	 names[HOST_MAX_NAMES];
 	struct hprinc	 princ[HOST_MAX_PRINCIPALS];
-	struct huse	 uses[HOST_MAX_USES];
 };
 
 /* Frames and times of records, as in a session. */
@@ -213,6 +225,7 @@ struct model {
 	void		*s_arg;
 	int		 sess_on;
 	struct sslot	*s;		/* sessions, by host_hash() */
+	struct sidx	*si;		/* beside them: for ap_to() */
 	struct table	 stab;
 	struct hslot	*h;		/* the hosts map, by host_hash() */
 	struct table	 htab;
@@ -339,6 +352,7 @@ static int	dns_same(const char *, const char *);
 static int	dns_chain_to(const struct dns_rec *, int, const char *,
 		    const char *);
 static void	h_info(const struct hslot *, struct host_info *);
+static int	ip4_parse(const char *, uint8_t *);
 
 void
 model_limits_default(struct model_limits *lim)
@@ -536,6 +550,7 @@ model_free(struct model *md)
 	free(md->t);
 	tab_free(&md->ttab);
 	free(md->s);
+	free(md->si);
 	tab_free(&md->stab);
 	free(md->h);
 	tab_free(&md->htab);
@@ -1498,18 +1513,26 @@ s_new(struct model *md, int family, const uint8_t *host,
     const char *principal)
 {
 	struct sslot *ss;
-	uint32_t i, ncap;
+	uint32_t i, ncap, ocap;
 
 	if (md->stab.n >= md->lim.max_sessions && md->stab.head != NIL) {
 		md->st.sessions_evicted++;
 		s_release(md, md->stab.head, 1);
 	}
-	if ((ncap = tab_grow(&md->stab, 16, md->lim.max_sessions)) != 0)
+	ocap = md->stab.cap;
+	if ((ncap = tab_grow(&md->stab, 16, md->lim.max_sessions)) != 0) {
 		md->s = xrealloc(md->s, (size_t)ncap * sizeof(*md->s));
+		md->si = xrealloc(md->si, (size_t)ncap * sizeof(*md->si));
+		/* free slots: family 0 */
+		memset(md->si + ocap, 0, (size_t)(ncap - ocap) *
+		    sizeof(*md->si));
+	}
 	i = tab_take(&md->stab);
 	ss = &md->s[i];
 	/* (about 10 KB: the arrays are cleared entry by entry as used) */
 	memset(ss, 0, SSLOT_CLEAR);
+	md->si[i].ap_mask = md->si[i].tk_mask = 0;
+	md->si[i].family = family;
 	ss->s.family = family;
 	memcpy(ss->s.host, host, alen_of(family));
 	str_append(ss->s.principal, sizeof(ss->s.principal), principal);
@@ -1717,6 +1740,7 @@ s_s4u_probe(struct model *md, const struct exchange *x, struct span *out)
 		out->last_frame = p->last_frame;
 		out->first_ts = p->first_ts;
 		out->last_ts = p->last_ts;
+		md->si[i].family = 0;
 		tab_remove(&md->stab, i);
 		return 1;
 	}
@@ -1812,7 +1836,7 @@ s_exchange(struct model *md, const struct exchange *x)
 		break;
 	case XK_AP:
 		s_uncontact(md, x);
-		md->s[i].ap_mask |= UINT64_C(1) <<
+		md->si[i].ap_mask |= UINT64_C(1) <<
 		    (host_hash(x->family, x->server) & 63);
 		sv = s_service(md, s, x->server, x->sport, x->carrier);
 		if (sv == NULL)
@@ -1847,6 +1871,9 @@ s_exchange(struct model *md, const struct exchange *x)
 		sv->ap_delegation = x->delegation;
 		sv->ap_has_ticket = x->has_presented;
 		memcpy(sv->ap_ticket, x->presented, KRB_ID_LEN);
+		if (x->has_presented)
+			md->si[i].tk_mask |= UINT64_C(1) <<
+			    (x->presented[0] & 63);
 		sv->ap_req_frame = x->req_frame;
 		sv->ap_rep_frame = x->rep_frame;
 		break;
@@ -2178,34 +2205,58 @@ ap_to(struct model *md, int family, const uint8_t *from, const uint8_t *to,
     const uint8_t *id, const struct timeval *before,
     const struct session **s_out)
 {
-	const struct sslot *ss;
+	const struct sslot *ss, *bs;
+	const struct sidx *si;
 	const struct sess_service *sv, *best;
 	struct timeval lo;
-	uint64_t bit;
+	uint8_t key[16];
+	uint64_t bit, tbit, hk;
 	uint32_t i;
+	size_t alen;
 	int k;
 
 	best = NULL;
+	bs = NULL;
 	*s_out = NULL;
+	alen = alen_of(family);
 	bit = UINT64_C(1) << (host_hash(family, to) & 63);
+	tbit = id != NULL ? UINT64_C(1) << (id[0] & 63) : 0;
+	/* sessions are keyed by their host: from's, or to's (skipped) */
+	memset(key, 0, sizeof(key));
+	memcpy(key, from != NULL ? from : to, alen);
+	hk = host_hash(family, key);
 	memset(&lo, 0, sizeof(lo));
 	if (before != NULL) {
 		lo = *before;
 		lo.tv_sec -= CHAIN_INFER_SECS;
 	}
-	for (i = md->stab.head; i != NIL; i = md->stab.lnk[i].next) {
-		ss = &md->s[i];
-		if (ss->s.family != family || (ss->ap_mask & bit) == 0)
+	/*
+	 * With from: its bucket chain; else every slot, reading the small
+	 * index first. Either way the order is not the age list's: on equal
+	 * times the least recently active session wins (the lowest touch:
+	 * the age list is in touch order), within one the first service,
+	 * as a walk of the age list would find.
+	 */
+	i = from != NULL ? tab_first(&md->stab, hk) : 0;
+	for (; from != NULL ? i != NIL : i < md->stab.cap;
+	    i = from != NULL ? md->stab.lnk[i].hnext : i + 1) {
+		si = &md->si[i];
+		if (si->family != family || (si->ap_mask & bit) == 0 ||
+		    (si->tk_mask & tbit) != tbit)
 			continue;
+		if (from != NULL && md->stab.lnk[i].hkey != hk)
+			continue;
+		ss = &md->s[i];
 		if (from != NULL && !same_host(family, from, family,
 		    ss->s.host))
 			continue;
-		if (from == NULL && same_host(family, to, family, ss->s.host))
+		if (from == NULL && md->stab.lnk[i].hkey == hk &&
+		    same_host(family, to, family, ss->s.host))
 			continue;
 		for (k = 0; k < ss->s.n_services; k++) {
 			sv = &ss->s.services[k];
 			if (sv->n_ap == 0 || memcmp(sv->server, to,
-			    alen_of(family)) != 0)
+			    alen) != 0)
 				continue;
 			if (id != NULL && (!sv->ap_has_ticket ||
 			    memcmp(sv->ap_ticket, id, KRB_ID_LEN) != 0))
@@ -2214,12 +2265,16 @@ ap_to(struct model *md, int family, const uint8_t *from, const uint8_t *to,
 			    before, >) || timercmp(&sv->ap_last_ts, &lo, <)))
 				continue;
 			if (best == NULL || timercmp(&sv->ap_last_ts,
-			    &best->ap_last_ts, >)) {
+			    &best->ap_last_ts, >) || (ss != bs &&
+			    ss->touch < bs->touch && timercmp(&sv->ap_last_ts,
+			    &best->ap_last_ts, ==))) {
 				best = sv;
-				*s_out = &ss->s;
+				bs = ss;
 			}
 		}
 	}
+	if (bs != NULL)
+		*s_out = &bs->s;
 	return best;
 }
 
@@ -2422,6 +2477,7 @@ s_release(struct model *md, uint32_t i, int chains)
 		if (md->s_sink != NULL)
 			md->s_sink(md->s_arg, &ss->s);
 	}
+	md->si[i].family = 0;
 	tab_remove(&md->stab, i);
 }
 
@@ -2468,14 +2524,19 @@ h_find(const struct model *md, int family, const uint8_t *addr)
 {
 	const struct hslot *hs;
 	uint8_t key[16];
+	uint64_t hk;
 	uint32_t i;
 
 	if (md->htab.n == 0)
 		return NIL;
 	memset(key, 0, sizeof(key));
 	memcpy(key, addr, alen_of(family));
-	i = tab_first(&md->htab, host_hash(family, key));
+	hk = host_hash(family, key);
+	i = tab_first(&md->htab, hk);
 	for (; i != NIL; i = md->htab.lnk[i].hnext) {
+		/* the links first: a slot is about 3 KB */
+		if (md->htab.lnk[i].hkey != hk)
+			continue;
 		hs = &md->h[i];
 		if (hs->family == family && memcmp(hs->addr, key, 16) == 0)
 			return i;
@@ -2522,6 +2583,7 @@ h_name(struct model *md, struct hslot *hs, const char *name, size_t n,
 {
 	char buf[HN_NAME_MAX];
 	struct hname *hn;
+	size_t len;
 	int k, victim;
 
 	while (n > 0 && name[n - 1] == '.')
@@ -2531,13 +2593,17 @@ h_name(struct model *md, struct hslot *hs, const char *name, size_t n,
 	if (n < sizeof(buf)) {
 		memcpy(buf, name, n);
 		buf[n] = '\0';
+		len = strlen(buf);
 	} else {
 		memcpy(buf, name, sizeof(buf) - 4);
 		memcpy(buf + sizeof(buf) - 4, "...", 4);
+		len = strlen(buf);
 	}
 	for (k = 0; k < hs->n_names; k++) {
+		if (hs->name_src[k] != source || hs->name_len[k] != len)
+			continue;
 		hn = &hs->names[k];
-		if (hn->source != source || strcasecmp(hn->name, buf) != 0)
+		if (strncasecmp(hn->name, buf, len) != 0)
 			continue;
 		if (frame > hn->last_frame)
 			hn->last_frame = frame;
@@ -2570,6 +2636,8 @@ h_name(struct model *md, struct hslot *hs, const char *name, size_t n,
 	memset(hn, 0, sizeof(*hn));
 	memcpy(hn->name, buf, sizeof(hn->name));
 	hn->source = source;
+	hs->name_src[k] = (uint8_t)source;
+	hs->name_len[k] = (uint8_t)len;
 	hn->alias_of = alias_of;
 	hn->first_frame = hn->last_frame = frame;
 	hn->touch = ++md->seq;
@@ -2841,8 +2909,8 @@ model_dns(struct model *md, const struct msg_ctx *mc,
 		if ((rr->class & 0x7fff) != 1)
 			continue;
 		memset(addr, 0, sizeof(addr));
-		if (rr->type == DNS_T_A && inet_pton(AF_INET, rr->data,
-		    addr) == 1)
+		if (rr->type == DNS_T_A && (ip4_parse(rr->data, addr) ||
+		    inet_pton(AF_INET, rr->data, addr) == 1))
 			family = AF_INET;
 		else if (rr->type == DNS_T_AAAA && inet_pton(AF_INET6,
 		    rr->data, addr) == 1)
@@ -2873,6 +2941,31 @@ model_dns(struct model *md, const struct msg_ctx *mc,
 		/* the answer goes to the client that asked */
 		h_use(md, hs, mc->dst, 0, asked, &mc->ts);
 	}
+}
+
+/*
+ * A dotted quad as inet_ntop() writes it ("10.0.0.1": no leading zeros)
+ * into addr: 1. 0 for anything else (inet_pton() then decides).
+ */
+static int
+ip4_parse(const char *p, uint8_t *addr)
+{
+	unsigned v;
+	int octet, digits;
+
+	for (octet = 0; octet < 4; octet++) {
+		if (octet > 0 && *p++ != '.')
+			return 0;
+		v = 0;
+		for (digits = 0; digits < 3 && p[digits] >= '0' &&
+		    p[digits] <= '9'; digits++)
+			v = v * 10 + (unsigned)(p[digits] - '0');
+		if (digits == 0 || v > 255 || (digits > 1 && p[0] == '0'))
+			return 0;
+		addr[octet] = (uint8_t)v;
+		p += digits;
+	}
+	return *p == '\0';
 }
 
 /* A session's service: the names its client used for the server. */
