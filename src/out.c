@@ -212,6 +212,7 @@ static void	jb_spn(struct jbuf *, const struct spn_parts *);
 static void	json_session(struct out *, const struct session *);
 static void	json_chain(struct out *, const struct chain *);
 static void	fmt_chain(char *, size_t, const struct chain *);
+static int	show_line(const struct out *);
 static void	json_stats(struct out *, const struct engine *,
 		    const struct run_info *);
 static void	text_report(struct out *, const struct engine *,
@@ -1628,24 +1629,26 @@ report_krb(struct out *out, const struct msg_ctx *mc, const struct krb_msg *m)
 	out->errs[i].last_frame = mc->frame;
 }
 
+/* A record's -v line: always in line mode, with -v under the report. */
+static int
+show_line(const struct out *out)
+{
+	return out->o.mode == OUT_LINES || out->o.verbose > 0;
+}
+
 void
 out_krb(void *arg, const struct msg_ctx *mc, const struct krb_msg *m)
 {
 	struct out *out = arg;
 
-	switch (out->o.mode) {
-	case OUT_JSON:
+	if (out->o.mode == OUT_JSON) {
 		json_krb(out, mc, m);
-		break;
-	case OUT_LINES:
-		line_krb(out, mc, m);
-		break;
-	default:
-		if (out->o.verbose > 0)
-			line_krb(out, mc, m);
-		report_krb(out, mc, m);
-		break;
+		return;
 	}
+	if (show_line(out))
+		line_krb(out, mc, m);
+	if (out->o.mode == OUT_REPORT)
+		report_krb(out, mc, m);
 }
 
 /* ---- carriers in the report -------------------------------------------- */
@@ -1747,19 +1750,14 @@ out_ntlm(void *arg, const struct msg_ctx *mc, const struct ntlm_msg *m)
 {
 	struct out *out = arg;
 
-	switch (out->o.mode) {
-	case OUT_JSON:
+	if (out->o.mode == OUT_JSON) {
 		json_ntlm(out, mc, m);
-		break;
-	case OUT_LINES:
-		line_ntlm(out, mc, m);
-		break;
-	default:
-		if (out->o.verbose > 0)
-			line_ntlm(out, mc, m);
-		report_ntlm(out, mc, m);
-		break;
+		return;
 	}
+	if (show_line(out))
+		line_ntlm(out, mc, m);
+	if (out->o.mode == OUT_REPORT)
+		report_ntlm(out, mc, m);
 }
 
 void
@@ -1767,19 +1765,14 @@ out_spnego(void *arg, const struct msg_ctx *mc, const struct spnego_info *sp)
 {
 	struct out *out = arg;
 
-	switch (out->o.mode) {
-	case OUT_JSON:
+	if (out->o.mode == OUT_JSON) {
 		json_spnego(out, mc, sp);
-		break;
-	case OUT_LINES:
-		line_spnego(out, mc, sp);
-		break;
-	default:
-		if (out->o.verbose > 0)
-			line_spnego(out, mc, sp);
-		carrier_get(out, mc->carrier)->spnego++;
-		break;
+		return;
 	}
+	if (show_line(out))
+		line_spnego(out, mc, sp);
+	if (out->o.mode == OUT_REPORT)
+		carrier_get(out, mc->carrier)->spnego++;
 }
 
 void
@@ -1787,19 +1780,14 @@ out_auth(void *arg, const struct msg_ctx *mc, const struct auth_rec *a)
 {
 	struct out *out = arg;
 
-	switch (out->o.mode) {
-	case OUT_JSON:
+	if (out->o.mode == OUT_JSON) {
 		json_auth(out, mc, a);
-		break;
-	case OUT_LINES:
-		line_auth(out, mc, a);
-		break;
-	default:
-		if (out->o.verbose > 0)
-			line_auth(out, mc, a);
-		report_auth(out, mc, a);
-		break;
+		return;
 	}
+	if (show_line(out))
+		line_auth(out, mc, a);
+	if (out->o.mode == OUT_REPORT)
+		report_auth(out, mc, a);
 }
 
 void
@@ -1807,18 +1795,12 @@ out_dns(void *arg, const struct msg_ctx *mc, const struct dns_rec *d)
 {
 	struct out *out = arg;
 
-	switch (out->o.mode) {
-	case OUT_JSON:
+	if (out->o.mode == OUT_JSON) {
 		json_dns(out, mc, d);
-		break;
-	case OUT_LINES:
-		line_dns(out, mc, d);
-		break;
-	default:
-		if (out->o.verbose > 0)
-			line_dns(out, mc, d);
-		break;
+		return;
 	}
+	if (show_line(out))
+		line_dns(out, mc, d);
 }
 
 /* The report's carrier sections: who talked how, what failed. */
@@ -2227,19 +2209,14 @@ out_exchange(void *arg, const struct exchange *x)
 {
 	struct out *out = arg;
 
-	switch (out->o.mode) {
-	case OUT_JSON:
+	if (out->o.mode == OUT_JSON) {
 		json_exchange(out, x);
-		break;
-	case OUT_LINES:
-		line_exchange(out, x);
-		break;
-	default:
-		if (out->o.verbose > 0)
-			line_exchange(out, x);
-		report_exchange(out, x);
-		break;
+		return;
 	}
+	if (show_line(out))
+		line_exchange(out, x);
+	if (out->o.mode == OUT_REPORT)
+		report_exchange(out, x);
 }
 
 /* ---- sessions and delegation chains (the model) ------------------------ */
