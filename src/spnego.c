@@ -33,6 +33,8 @@ struct sp_walk {
 
 static int	oid_mech(const uint8_t *, size_t);
 static int	sp_read(struct cur *, struct der_tlv *, struct sp_walk *);
+static int	sp_seq(struct cur *, struct der_tlv *, struct sp_walk *);
+static int	sp_field(struct der_tlv *, struct der_tlv *, struct sp_walk *);
 static int	sp_octets(struct cur *, const uint8_t **, size_t *,
 		    uint32_t *, struct sp_walk *);
 static void	sp_mechs(struct cur *, struct spnego_info *,
@@ -99,6 +101,33 @@ sp_read(struct cur *c, struct der_tlv *t, struct sp_walk *w)
 	return rc;
 }
 
+/* A SEQUENCE: 0, or -1 (not one: invalid, or cut: truncated). */
+static int
+sp_seq(struct cur *c, struct der_tlv *seq, struct sp_walk *w)
+{
+	if (sp_read(c, seq, w) != 0)
+		return -1;
+	if (seq->cls != DER_UNIVERSAL || seq->tag != DER_TAG_SEQUENCE ||
+	    !seq->constructed) {
+		w->invalid = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* The next [n] field of a SEQUENCE of tagged fields: 0, or -1. */
+static int
+sp_field(struct der_tlv *seq, struct der_tlv *f, struct sp_walk *w)
+{
+	if (sp_read(&seq->val, f, w) != 0)
+		return -1;
+	if (f->cls != DER_CONTEXT || !f->constructed) {
+		w->invalid = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* An OCTET STRING (maybe cut): its bytes and the length it claims. */
 static int
 sp_octets(struct cur *c, const uint8_t **p, size_t *len, uint32_t *claimed,
@@ -135,13 +164,8 @@ sp_mechs(struct cur *c, struct spnego_info *out, struct sp_walk *w)
 {
 	struct der_tlv seq, oid;
 
-	if (sp_read(c, &seq, w) != 0)
+	if (sp_seq(c, &seq, w) != 0)
 		return;
-	if (seq.cls != DER_UNIVERSAL || seq.tag != DER_TAG_SEQUENCE ||
-	    !seq.constructed) {
-		w->invalid = 1;
-		return;
-	}
 	while (cur_left(&seq.val) > 0) {
 		if (sp_read(&seq.val, &oid, w) != 0)
 			return;
@@ -168,12 +192,8 @@ sp_hints(struct cur *c, struct spnego_info *out, struct sp_walk *w)
 	if (sp_read(c, &seq, w) != 0)
 		return;
 	while (cur_left(&seq.val) > 0) {
-		if (sp_read(&seq.val, &f, w) != 0)
+		if (sp_field(&seq, &f, w) != 0)
 			return;
-		if (f.cls != DER_CONTEXT || !f.constructed) {
-			w->invalid = 1;
-			return;
-		}
 		if (f.tag != 0)
 			continue;
 		if (sp_read(&f.val, &s, w) != 0)
@@ -201,20 +221,11 @@ sp_init(struct cur *c, struct spnego_info *out, const uint8_t **tok,
 	size_t n;
 	uint32_t claimed;
 
-	if (sp_read(c, &seq, w) != 0)
+	if (sp_seq(c, &seq, w) != 0)
 		return;
-	if (seq.cls != DER_UNIVERSAL || seq.tag != DER_TAG_SEQUENCE ||
-	    !seq.constructed) {
-		w->invalid = 1;
-		return;
-	}
 	while (cur_left(&seq.val) > 0) {
-		if (sp_read(&seq.val, &f, w) != 0)
+		if (sp_field(&seq, &f, w) != 0)
 			return;
-		if (f.cls != DER_CONTEXT || !f.constructed) {
-			w->invalid = 1;
-			return;
-		}
 		switch (f.tag) {
 		case 0:
 			sp_mechs(&f.val, out, w);
@@ -267,20 +278,11 @@ sp_resp(struct cur *c, struct spnego_info *out, const uint8_t **tok,
 	size_t n;
 	uint32_t claimed;
 
-	if (sp_read(c, &seq, w) != 0)
+	if (sp_seq(c, &seq, w) != 0)
 		return;
-	if (seq.cls != DER_UNIVERSAL || seq.tag != DER_TAG_SEQUENCE ||
-	    !seq.constructed) {
-		w->invalid = 1;
-		return;
-	}
 	while (cur_left(&seq.val) > 0) {
-		if (sp_read(&seq.val, &f, w) != 0)
+		if (sp_field(&seq, &f, w) != 0)
 			return;
-		if (f.cls != DER_CONTEXT || !f.constructed) {
-			w->invalid = 1;
-			return;
-		}
 		switch (f.tag) {
 		case 0:
 			if (sp_read(&f.val, &v, w) != 0)
