@@ -153,6 +153,7 @@ static void	do_verifier(struct dis_ctx *, const uint8_t *, size_t,
 static void	rpc_pdu(struct dis_ctx *, const uint8_t *, size_t);
 static size_t	pdu_limit(const struct engine *);
 static int	dcerpc_probe(const uint8_t *, size_t, int);
+static int	dcerpc_may_start(uint8_t, int);
 static int	dcerpc_feed(void *, struct dis_ctx *, const uint8_t *,
 		    size_t, size_t *, size_t *);
 static void	dcerpc_gap(void *, int);
@@ -164,6 +165,7 @@ const struct dissector dis_dcerpc = {
 	.transports	= TRANSPORT_MASK(TRANSPORT_TCP),
 	.ports		= { 135, 0 },
 	.probe		= dcerpc_probe,
+	.may_start	= dcerpc_may_start,
 	.feed		= dcerpc_feed,
 	.gap		= dcerpc_gap,
 	.state_new	= dcerpc_state_new,
@@ -527,6 +529,13 @@ pdu_limit(const struct engine *eng)
 	    eng->lim.flow_bytes < lim)
 		lim = eng->lim.flow_bytes;
 	return lim;
+}
+
+/* Connection-oriented DCE/RPC version 5. */
+static int
+dcerpc_may_start(uint8_t b, int transport)
+{
+	return transport == TRANSPORT_TCP && b == 5;
 }
 
 /*

@@ -302,16 +302,23 @@ static int
 dns_datagram(struct dis_ctx *ctx, const uint8_t *p, size_t len)
 {
 	struct cur c;
+	uint16_t flags, an;
+	int response;
 
 	if (len < DNS_HDR_LEN)
 		return 0;
-	/* nobody reads the records (the text report): count, do not decode */
-	if (ctx->eng->ops.dns == NULL) {
-		cur_init(&c, p, len);
-		cur_skip(&c, 2);	/* ID */
+	/* nobody reads the records (the text report), or only answers
+	 * (the hosts map): count, do not decode the rest */
+	cur_init(&c, p, len);
+	cur_skip(&c, 2);	/* ID */
+	flags = cur_get_be16(&c);	/* RFC 1035 4.1.1 */
+	response = (flags & 0x8000) != 0;
+	cur_skip(&c, 2);	/* QDCOUNT */
+	an = cur_get_be16(&c);
+	if (ctx->eng->ops.dns == NULL || (ctx->eng->ops.dns_answers_only &&
+	    (!response || (flags & 0xf) != 0 || an == 0))) {
 		ctx->eng->st.dns_msgs++;
-		if (cur_get_u8(&c) & 0x80)	/* QR (RFC 1035 4.1.1) */
-			ctx->eng->st.dns_responses++;
+		ctx->eng->st.dns_responses += (uint64_t)response;
 		return 0;
 	}
 	decode(p, len, &dns_rec_buf);

@@ -231,7 +231,20 @@ gss_probe(const uint8_t *p, size_t len, int transport)
 	size_t skip;
 	int frame;
 
+	struct cur c;
+	uint8_t fl;
+	int k;
+
 	if (transport != TRANSPORT_TCP || len < 6)
+		return 0;
+	/* detect()'s first round in short: no token byte in the first six
+	 * and no MIT NOOP record to step over is a no (most traffic) */
+	cur_init(&c, p, len);
+	for (k = 0; k <= 5; k++)
+		if (token_byte(cur_peek_u8(&c, (size_t)k)))
+			break;
+	fl = cur_peek_u8(&c, 0);
+	if (k > 5 && ((fl & MIT_NOOP) == 0 || (fl & MIT_CONTEXT) != 0))
 		return 0;
 	return detect(p, len, &frame, &skip) == 1;
 }

@@ -126,6 +126,7 @@ static int	resync_scan(struct http_dir *, struct engine *,
 static int	chunk_line(struct http_dir *, const uint8_t *, size_t,
 		    size_t *);
 static int	http_probe(const uint8_t *, size_t, int);
+static int	http_may_start(uint8_t, int);
 static int	http_feed(void *, struct dis_ctx *, const uint8_t *, size_t,
 		    size_t *, size_t *);
 static void	http_gap(void *, int);
@@ -144,6 +145,7 @@ const struct dissector dis_http = {
 	 */
 	.ports		= { 0 },
 	.probe		= http_probe,
+	.may_start	= http_may_start,
 	.feed		= http_feed,
 	.gap		= http_gap,
 	.state_new	= http_state_new,
@@ -230,6 +232,21 @@ is_auth_header(const uint8_t *p, size_t n)
 		    line_is(p, n, "proxy-authenticate:");
 	case 'W': case 'w':
 		return line_is(p, n, "www-authenticate:");
+	default:
+		return 0;
+	}
+}
+
+/* The first letters of start_line()'s methods and of "HTTP/1.". */
+static int
+http_may_start(uint8_t b, int transport)
+{
+	if (transport != TRANSPORT_TCP)
+		return 0;
+	switch (b) {
+	case 'C': case 'D': case 'G': case 'H': case 'L': case 'M':
+	case 'O': case 'P': case 'R': case 'S': case 'T': case 'U':
+		return 1;
 	default:
 		return 0;
 	}

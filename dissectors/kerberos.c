@@ -41,6 +41,7 @@ static int	resync_scan(struct krb_dir *, struct engine *,
 		    const uint8_t *, size_t, size_t *, size_t);
 static void	emit(struct dis_ctx *, const uint8_t *, size_t);
 static int	kerberos_probe(const uint8_t *, size_t, int);
+static int	kerberos_may_start(uint8_t, int);
 static int	kerberos_datagram(struct dis_ctx *, const uint8_t *, size_t);
 static int	kerberos_feed(void *, struct dis_ctx *, const uint8_t *,
 		    size_t, size_t *, size_t *);
@@ -54,6 +55,7 @@ const struct dissector dis_kerberos = {
 			    TRANSPORT_MASK(TRANSPORT_TCP),
 	.ports		= { 88, 0 },
 	.probe		= kerberos_probe,
+	.may_start	= kerberos_may_start,
 	.datagram	= kerberos_datagram,
 	.feed		= kerberos_feed,
 	.gap		= kerberos_gap,
@@ -207,6 +209,16 @@ kerberos_probe(const uint8_t *p, size_t len, int transport)
 	if (transport == TRANSPORT_TCP)
 		return plausible_record(p, len, record_limit(NULL)) == 1;
 	return 0;
+}
+
+/* UDP: a message's APPLICATION tag; TCP: a record marker without the
+ * reserved bit (plausible_record()). */
+static int
+kerberos_may_start(uint8_t b, int transport)
+{
+	if (transport == TRANSPORT_UDP)
+		return b >= (0x60 | KRB_AS_REQ) && b <= (0x60 | KRB_ERROR);
+	return (b & 0x80) == 0;
 }
 
 static int

@@ -106,6 +106,7 @@ static void	enter_resync(struct ldap_dir *);
 static int	resync_scan(struct ldap_dir *, struct engine *,
 		    const uint8_t *, size_t, size_t *);
 static int	ldap_probe(const uint8_t *, size_t, int);
+static int	ldap_may_start(uint8_t, int);
 static int	ldap_feed(void *, struct dis_ctx *, const uint8_t *, size_t,
 		    size_t *, size_t *);
 static void	ldap_gap(void *, int);
@@ -117,6 +118,7 @@ const struct dissector dis_ldap = {
 	.transports	= TRANSPORT_MASK(TRANSPORT_TCP),
 	.ports		= { 389, 3268, 0 },
 	.probe		= ldap_probe,
+	.may_start	= ldap_may_start,
 	.feed		= ldap_feed,
 	.gap		= ldap_gap,
 	.state_new	= ldap_state_new,
@@ -246,6 +248,13 @@ msg_start(const uint8_t *p, size_t n, uint32_t *id_out, uint8_t *op_out,
 		return -1;
 	*total_out = hlen + clen;
 	return 1;
+}
+
+/* An LDAPMessage SEQUENCE. */
+static int
+ldap_may_start(uint8_t b, int transport)
+{
+	return transport == TRANSPORT_TCP && b == 0x30;
 }
 
 static int

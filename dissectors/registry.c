@@ -36,6 +36,9 @@ static const struct dissector *const registry[] = {
 	NULL
 };
 
+_Static_assert(sizeof(registry) / sizeof(registry[0]) <= 16 + 1,
+    "probe_mask holds 16 dissectors");
+
 #define EXTRA_PORTS	32
 
 /* Ports added with --port NAME=PORT. */
@@ -48,9 +51,14 @@ static int	n_extra;
 uint8_t		registry_hints[2][65536 / 8];
 /* per transport and port: 1 + index in registry[] of its dissector */
 static uint8_t	port_owner[2][65536];
+/* per transport and first payload byte: bit i set when registry[i]'s
+ * probe may accept it */
+static uint16_t	probe_mask[2][256];
+static int	probe_mask_built;
 
 static int	has_port(const struct dissector *, uint16_t);
 static void	set_owner(int, uint16_t, const struct dissector *const *);
+static void	build_probe_mask(void);
 
 static int
 has_port(const struct dissector *d, uint16_t port)
@@ -66,6 +74,29 @@ has_port(const struct dissector *d, uint16_t port)
 		if (extra[i].dis == d && extra[i].port == port)
 			return 1;
 	return 0;
+}
+
+/* Asks each dissector which first bytes its probe may accept. */
+static void
+build_probe_mask(void)
+{
+	const struct dissector *const *d;
+	int t, b, tr;
+
+	memset(probe_mask, 0, sizeof(probe_mask));
+	for (d = registry; *d != NULL; d++)
+		for (t = 0; t < 2; t++) {
+			tr = t == 0 ? TRANSPORT_UDP : TRANSPORT_TCP;
+			if (((*d)->transports & TRANSPORT_MASK(tr)) == 0 ||
+			    (*d)->probe == NULL)
+				continue;
+			for (b = 0; b < 256; b++)
+				if ((*d)->may_start == NULL ||
+				    (*d)->may_start((uint8_t)b, tr))
+					probe_mask[t][b] |=
+					    (uint16_t)(1u << (d - registry));
+		}
+	probe_mask_built = 1;
 }
 
 void
@@ -115,12 +146,26 @@ registry_by_port(int transport, uint16_t sport, uint16_t dport)
 const struct dissector *
 registry_probe(int transport, const uint8_t *p, size_t len)
 {
-	const struct dissector *const *d;
+	const struct dissector *d;
+	struct cur c;
+	unsigned mask;
+	int i;
 
-	for (d = registry; *d != NULL; d++)
-		if (((*d)->transports & TRANSPORT_MASK(transport)) &&
-		    (*d)->probe != NULL && (*d)->probe(p, len, transport))
-			return *d;
+	if (len == 0 || (transport != TRANSPORT_UDP &&
+	    transport != TRANSPORT_TCP))
+		return NULL;
+	if (!probe_mask_built)
+		build_probe_mask();
+	/* registry order: the lowest bit first */
+	cur_init(&c, p, len);
+	mask = probe_mask[transport == TRANSPORT_TCP][cur_peek_u8(&c, 0)];
+	while (mask != 0) {
+		i = __builtin_ctz(mask);
+		mask &= mask - 1;
+		d = registry[i];
+		if (d->probe(p, len, transport))
+			return d;
+	}
 	return NULL;
 }
 

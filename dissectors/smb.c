@@ -169,6 +169,7 @@ static void	smb1_record(struct smb_state *, struct dis_ctx *,
 static void	smb_record(struct smb_state *, struct dis_ctx *,
 		    const uint8_t *, size_t);
 static int	smb_probe(const uint8_t *, size_t, int);
+static int	smb_may_start(uint8_t, int);
 static int	smb_feed(void *, struct dis_ctx *, const uint8_t *, size_t,
 		    size_t *, size_t *);
 static void	smb_gap(void *, int);
@@ -180,6 +181,7 @@ const struct dissector dis_smb = {
 	.transports	= TRANSPORT_MASK(TRANSPORT_TCP),
 	.ports		= { 445, 139, 0 },
 	.probe		= smb_probe,
+	.may_start	= smb_may_start,
 	.feed		= smb_feed,
 	.gap		= smb_gap,
 	.state_new	= smb_state_new,
@@ -904,6 +906,13 @@ smb_record(struct smb_state *st, struct dis_ctx *ctx, const uint8_t *p,
 	default:
 		break;
 	}
+}
+
+/* A NetBIOS session message, as smb_probe() wants. */
+static int
+smb_may_start(uint8_t b, int transport)
+{
+	return transport == TRANSPORT_TCP && b == NB_SESSION_MSG;
 }
 
 /* A session message with an SMB1, SMB2 or SMB3 transform header. */

@@ -152,6 +152,7 @@ static int	message(struct tds_state *, struct tds_dir *,
 static int	step(struct tds_state *, struct tds_dir *, struct dis_ctx *,
 		    const uint8_t *, size_t, size_t *, size_t *);
 static int	tds_probe(const uint8_t *, size_t, int);
+static int	tds_may_start(uint8_t, int);
 static int	tds_feed(void *, struct dis_ctx *, const uint8_t *, size_t,
 		    size_t *, size_t *);
 static void	tds_gap(void *, int);
@@ -163,6 +164,7 @@ const struct dissector dis_tds = {
 	.transports	= TRANSPORT_MASK(TRANSPORT_TCP),
 	.ports		= { 1433, 0 },
 	.probe		= tds_probe,
+	.may_start	= tds_may_start,
 	.feed		= tds_feed,
 	.gap		= tds_gap,
 	.state_new	= tds_state_new,
@@ -926,6 +928,14 @@ step(struct tds_state *st, struct tds_dir *d, struct dis_ctx *ctx,
 		return STEP_OK;
 	}
 	return message(st, d, ctx, p, n, used_out, need_out);
+}
+
+/* The types tds_probe() accepts. */
+static int
+tds_may_start(uint8_t b, int transport)
+{
+	return transport == TRANSPORT_TCP &&
+	    (b == TDS_PRELOGIN || b == TDS_TABULAR);
 }
 
 /*

@@ -10,47 +10,6 @@
 
 #include "cur.h"
 
-uint32_t
-cur_get_be32(struct cur *c)
-{
-	uint32_t v;
-
-	if (!cur_need(c, 4))
-		return 0;
-	v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 |
-	    (uint32_t)c->p[2] << 8 | c->p[3];
-	c->p += 4;
-	c->len -= 4;
-	return v;
-}
-
-uint16_t
-cur_get_le16(struct cur *c)
-{
-	uint16_t v;
-
-	if (!cur_need(c, 2))
-		return 0;
-	v = (uint16_t)(c->p[1] << 8 | c->p[0]);
-	c->p += 2;
-	c->len -= 2;
-	return v;
-}
-
-uint32_t
-cur_get_le32(struct cur *c)
-{
-	uint32_t v;
-
-	if (!cur_need(c, 4))
-		return 0;
-	v = (uint32_t)c->p[3] << 24 | (uint32_t)c->p[2] << 16 |
-	    (uint32_t)c->p[1] << 8 | c->p[0];
-	c->p += 4;
-	c->len -= 4;
-	return v;
-}
-
 uint64_t
 cur_get_le64(struct cur *c)
 {
@@ -61,27 +20,6 @@ cur_get_le64(struct cur *c)
 	lo = cur_get_le32(c);
 	hi = cur_get_le32(c);
 	return hi << 32 | lo;
-}
-
-/*
- * Carves the next n bytes into sub and steps the parent past them.
- * On failure sub is an empty cursor carrying the error.
- */
-int
-cur_sub(struct cur *c, size_t n, struct cur *sub)
-{
-	const uint8_t *p;
-
-	p = cur_get_bytes(c, n);
-	if (p == NULL) {
-		cur_init(sub, NULL, 0);
-		sub->err = c->err;
-		sub->depth = c->depth;
-		return c->err;
-	}
-	cur_init(sub, p, n);
-	sub->depth = c->depth;
-	return 0;
 }
 
 const char *

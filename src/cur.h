@@ -24,11 +24,7 @@ struct cur {
 	unsigned	 depth;	/* DER nesting depth of this cursor */
 };
 
-uint32_t	 cur_get_be32(struct cur *);
-uint16_t	 cur_get_le16(struct cur *);
-uint32_t	 cur_get_le32(struct cur *);
 uint64_t	 cur_get_le64(struct cur *);
-int		 cur_sub(struct cur *, size_t, struct cur *);
 const char	*cur_strerror(int);
 
 /*
@@ -87,6 +83,47 @@ cur_get_be16(struct cur *c)
 	return v;
 }
 
+static inline uint32_t
+cur_get_be32(struct cur *c)
+{
+	uint32_t v;
+
+	if (!cur_need(c, 4))
+		return 0;
+	v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 |
+	    (uint32_t)c->p[2] << 8 | c->p[3];
+	c->p += 4;
+	c->len -= 4;
+	return v;
+}
+
+static inline uint16_t
+cur_get_le16(struct cur *c)
+{
+	uint16_t v;
+
+	if (!cur_need(c, 2))
+		return 0;
+	v = (uint16_t)(c->p[1] << 8 | c->p[0]);
+	c->p += 2;
+	c->len -= 2;
+	return v;
+}
+
+static inline uint32_t
+cur_get_le32(struct cur *c)
+{
+	uint32_t v;
+
+	if (!cur_need(c, 4))
+		return 0;
+	v = (uint32_t)c->p[3] << 24 | (uint32_t)c->p[2] << 16 |
+	    (uint32_t)c->p[1] << 8 | c->p[0];
+	c->p += 4;
+	c->len -= 4;
+	return v;
+}
+
 /* Returns a pointer to the next n bytes and steps over them, or NULL. */
 static inline const uint8_t *
 cur_get_bytes(struct cur *c, size_t n)
@@ -120,6 +157,27 @@ static inline size_t
 cur_left(const struct cur *c)
 {
 	return c->err != 0 ? 0 : c->len;
+}
+
+/*
+ * Carves the next n bytes into sub and steps the parent past them.
+ * On failure sub is an empty cursor carrying the error.
+ */
+static inline int
+cur_sub(struct cur *c, size_t n, struct cur *sub)
+{
+	const uint8_t *p;
+
+	p = cur_get_bytes(c, n);
+	if (p == NULL) {
+		cur_init(sub, NULL, 0);
+		sub->err = c->err;
+		sub->depth = c->depth;
+		return c->err;
+	}
+	cur_init(sub, p, n);
+	sub->depth = c->depth;
+	return 0;
 }
 
 #endif /* KS_CUR_H */

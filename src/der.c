@@ -107,8 +107,26 @@ static int
 read_tlv(struct cur *c, struct der_tlv *tlv, int partial, size_t *claimed)
 {
 	size_t before, len;
+	uint8_t id, lb;
 	int rc;
 
+	/* the common case: low tag number, short length, all of it here */
+	if (c->err == 0 && c->len >= 2 && c->depth < DER_MAX_DEPTH) {
+		id = cur_peek_u8(c, 0);
+		lb = cur_peek_u8(c, 1);
+		if ((id & 0x1f) != 0x1f && lb < 0x80 && lb <= c->len - 2) {
+			tlv->cls = id & 0xc0;
+			tlv->constructed = (id & 0x20) != 0;
+			tlv->tag = id & 0x1fU;
+			tlv->hdr_len = 2;
+			if (claimed != NULL)
+				*claimed = lb;
+			cur_skip(c, 2);
+			cur_sub(c, lb, &tlv->val);
+			tlv->val.depth = c->depth + 1;
+			return 0;
+		}
+	}
 	memset(tlv, 0, sizeof(*tlv));
 	cur_init(&tlv->val, NULL, 0);
 	if (claimed != NULL)

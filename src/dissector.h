@@ -58,6 +58,10 @@ struct dissector {
 	uint16_t	 ports[DIS_MAX_PORTS];	/* 0-terminated */
 	/* Content check on the first payload bytes of a direction. */
 	int		(*probe)(const uint8_t *, size_t, int transport);
+	/* Can a payload starting with this byte pass probe()? 0 only when
+	 * probe() is sure to say no (NULL: any byte may). Tabled by the
+	 * registry so most traffic meets no probe at all. */
+	int		(*may_start)(uint8_t first, int transport);
 	int		(*datagram)(struct dis_ctx *, const uint8_t *, size_t);
 	int		(*feed)(void *state, struct dis_ctx *, const uint8_t *,
 			    size_t, size_t *used_out, size_t *need_out);

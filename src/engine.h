@@ -108,6 +108,9 @@ struct engine_ops {
 					 * token inside */
 	auth_sink_fn	 auth;
 	dns_sink_fn	 dns;
+	int		 dns_answers_only;	/* dns gets only responses
+						 * with answers (the rest is
+						 * counted, not decoded) */
 };
 
 struct engine {

@@ -505,6 +505,33 @@ lookup(const struct name_row *t, int32_t v)
 	return NULL;
 }
 
+/*
+ * The same for the tables every message reads (etypes, padata): values
+ * 0..255 from an index built on first use (tables whose first value is
+ * listed twice keep the first row, as lookup() does).
+ */
+struct name_index {
+	int		 built;
+	const char	*name[256];
+};
+
+static const char *
+lookup_indexed(const struct name_row *t, struct name_index *ix, int32_t v)
+{
+	const struct name_row *r;
+
+	if (v < 0 || v > 255)
+		return lookup(t, v);
+	if (!ix->built) {
+		for (r = t; r->name != NULL; r++)
+			if (r->value >= 0 && r->value <= 255 &&
+			    ix->name[r->value] == NULL)
+				ix->name[r->value] = r->name;
+		ix->built = 1;
+	}
+	return ix->name[v];
+}
+
 static const struct error_row *
 error_row(int32_t code)
 {
@@ -543,13 +570,17 @@ krb_error_text(int32_t code)
 const char *
 krb_etype_name(int32_t etype)
 {
-	return lookup(etypes, etype);
+	static struct name_index ix;
+
+	return lookup_indexed(etypes, &ix, etype);
 }
 
 const char *
 krb_padata_name(int32_t type)
 {
-	return lookup(padata_types, type);
+	static struct name_index ix;
+
+	return lookup_indexed(padata_types, &ix, type);
 }
 
 const char *

@@ -2577,8 +2577,13 @@ out_chain(void *arg, const struct chain *ch)
 		json_chain(out, ch);
 		break;
 	default:
+		/* the report keeps MAX_CHAINS, counts the rest unformatted */
+		if (!show_line(out) && out->n_chains == MAX_CHAINS) {
+			out->chains_other++;
+			break;
+		}
 		fmt_chain(line, sizeof(line), ch);
-		if (out->o.mode == OUT_LINES || out->o.verbose > 0)
+		if (show_line(out))
 			fprintf(out->o.fp, "chain %s\n", line);
 		if (out->o.mode == OUT_REPORT) {
 			if (out->n_chains == MAX_CHAINS) {

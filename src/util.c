@@ -15,6 +15,8 @@
 #include "util.h"
 
 static void	fmt_ip6(char *, const uint8_t *);
+static void	put_digits(char *, unsigned, int);
+static int	civil_str(char *, int64_t);
 static void	nomem(void) __attribute__((noreturn));
 
 static void
@@ -204,6 +206,61 @@ hash128(const void *data, size_t n, uint64_t seed, uint8_t out[16])
  * messages share few distinct seconds, and gmtime_r + snprintf per
  * message was most of the cost of writing JSON.
  */
+/* n as exactly w decimal digits at dst. */
+static void
+put_digits(char *dst, unsigned n, int w)
+{
+	while (w-- > 0) {
+		dst[w] = (char)('0' + n % 10);
+		n /= 10;
+	}
+}
+
+/*
+ * "YYYY-MM-DDTHH:MM:SS" of a second in years 0000..9999 of the proleptic
+ * Gregorian calendar, by the day count (days to civil date in 400-year
+ * eras): 1, or 0 outside that range (gmtime_r then decides).
+ */
+static int
+civil_str(char *dst, int64_t sec)
+{
+	int64_t days, era, z;
+	unsigned doe, yoe, doy, mp, d, m, sod;
+	int64_t y;
+
+	/* 0000-01-01 and 9999-12-31T23:59:59 */
+	if (sec < -62167219200LL || sec > 253402300799LL)
+		return 0;
+	days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+	sod = (unsigned)(sec - days * 86400);
+	z = days + 719468;		/* from 0000-03-01 */
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	if (m <= 2)
+		y++;
+	if (y < 0 || y > 9999)
+		return 0;
+	put_digits(dst, (unsigned)y, 4);
+	dst[4] = '-';
+	put_digits(dst + 5, m, 2);
+	dst[7] = '-';
+	put_digits(dst + 8, d, 2);
+	dst[10] = 'T';
+	put_digits(dst + 11, sod / 3600, 2);
+	dst[13] = ':';
+	put_digits(dst + 14, sod / 60 % 60, 2);
+	dst[16] = ':';
+	put_digits(dst + 17, sod % 60, 2);
+	dst[19] = '\0';
+	return 1;
+}
+
 static const char *
 second_str(int64_t sec)
 {
@@ -221,15 +278,17 @@ second_str(int64_t sec)
 		if (cache[i].ok && cache[i].sec == sec)
 			return cache[i].s;
 	i = next++ % 4;
-	t = (time_t)sec;
-	if (gmtime_r(&t, &tm) == NULL)
-		snprintf(cache[i].s, sizeof(cache[i].s), "%lld",
-		    (long long)sec);
-	else
-		snprintf(cache[i].s, sizeof(cache[i].s),
-		    "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
-		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		    tm.tm_sec);
+	if (!civil_str(cache[i].s, sec)) {
+		t = (time_t)sec;
+		if (gmtime_r(&t, &tm) == NULL)
+			snprintf(cache[i].s, sizeof(cache[i].s), "%lld",
+			    (long long)sec);
+		else
+			snprintf(cache[i].s, sizeof(cache[i].s),
+			    "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year +
+			    1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			    tm.tm_min, tm.tm_sec);
+	}
 	cache[i].sec = sec;
 	cache[i].ok = 1;
 	return cache[i].s;

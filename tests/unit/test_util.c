@@ -6,8 +6,10 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "tap.h"
 #include "util.h"
@@ -50,6 +52,53 @@ test_hash(void)
 	ok(hash64("", 0, 0) != hash64("", 0, 1), "hash64 of nothing: seed");
 }
 
+/* The calendar arithmetic against gmtime_r, second by second around
+ * the edges and day by day over the years KerberosTime meets. */
+static void
+test_calendar(void)
+{
+	static const int64_t edges[] = {
+		0, -1, 86399, 86400, 951782400, 951868799, 951868800,
+		4107542399LL, 4107542400LL, 2147483647, 2147483648LL,
+		-2208988800LL, -62167219200LL, 253402300799LL
+	};
+	char buf[64], want[64];
+	struct tm tm;
+	time_t t;
+	int64_t s;
+	size_t i;
+	int bad, checked;
+
+	bad = checked = 0;
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		for (s = edges[i] - 2; s <= edges[i] + 2; s++) {
+			t = (time_t)s;
+			if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 0 ||
+			    tm.tm_year + 1900 > 9999)
+				continue;
+			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:"
+			    "%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+			    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+			fmt_time_iso(buf, sizeof(buf), s, -1);
+			bad += strcmp(buf, want) != 0;
+			checked++;
+		}
+	/* every day 1900..2200 at 12:34:56 */
+	for (s = -2208988800LL + 45296; s < 7258118400LL; s += 86400) {
+		t = (time_t)s;
+		if (gmtime_r(&t, &tm) == NULL)
+			continue;
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+		fmt_time_iso(buf, sizeof(buf), s, -1);
+		bad += strcmp(buf, want) != 0;
+		checked++;
+	}
+	ok(checked > 100000 && bad == 0, "ISO time agrees with gmtime_r "
+	    "(%d checked, %d differ)", checked, bad);
+}
+
 static void
 test_format(void)
 {
@@ -62,6 +111,7 @@ test_format(void)
 	is_str(buf, "2014-04-09T21:09:55.123456Z", "ISO time with usec");
 	fmt_time_iso(buf, sizeof(buf), 0, -1);
 	is_str(buf, "1970-01-01T00:00:00Z", "ISO time without usec");
+	test_calendar();
 	fmt_addr(buf, sizeof(buf), AF_INET, v4);
 	is_str(buf, "192.0.2.1", "IPv4 address");
 	fmt_addr(buf, sizeof(buf), AF_INET6, v6);
