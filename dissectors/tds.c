@@ -611,6 +611,7 @@ tok_loginack(struct tds_state *st, struct dis_ctx *ctx, struct cur *c)
 	st->tds_version = tdsver;
 	fmt_tds_version(ver, sizeof(ver), tdsver);
 	auth_init(&a, "result", AUTH_OK);
+	auth_add_str(&a, "token", "LOGINACK");
 	auth_add_str(&a, "tds_version", ver);
 	auth_add_utf16(&a, "program", name, (size_t)cch * 2);
 	if (c->err == 0) {

@@ -99,6 +99,7 @@ msg_ctx_fill(struct msg_ctx *mc, const struct dis_ctx *ctx,
 	mc->dport = ctx->dport;
 	mc->transport = ctx->transport;
 	mc->carrier = carrier;
+	mc->dir = ctx->dir != 0;
 	mc->spnego = ctx->spnego;
 }
 

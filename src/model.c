@@ -285,6 +285,8 @@ static void	set_reply(struct exchange *, const struct msg_ctx *,
 		    const struct krb_msg *);
 static void	on_ap_rep(struct model *, const struct msg_ctx *,
 		    const struct krb_msg *);
+static void	ap_unseen(struct model *, const struct msg_ctx *,
+		    const struct krb_msg *);
 static void	on_error(struct model *, const struct msg_ctx *,
 		    const struct krb_msg *);
 static void	verdict_text(char *, size_t, const struct auth_rec *);
@@ -1157,13 +1159,43 @@ on_ap_rep(struct model *md, const struct msg_ctx *mc,
 		if ((i = p_find_reply(md, &c, XK_AP, NULL)) != NIL) {
 			add_frame(&md->p[i].x, mc->frame);
 			p_touch(md, i, &mc->ts);
-		} else
+		} else if (mc->dir == 1 && mc->transport == TRANSPORT_TCP &&
+		    strcmp(mc->carrier, "kerberos") != 0)
+			ap_unseen(md, mc, m);
+		else
 			md->st.orphan_replies++;
 		return;
 	}
 	md->p[i].state = PS_REPLIED;
 	set_reply(&md->p[i].x, mc, m);
 	p_touch(md, i, &mc->ts);
+}
+
+/*
+ * A service's AP-REP on a carrier connection whose AP-REQ was not seen
+ * (inside TLS: a TDS login with ENCRYPT_OFF): an AP exchange all the
+ * same, flagged, that the carrier's verdict completes.
+ */
+static void
+ap_unseen(struct model *md, const struct msg_ctx *mc,
+    const struct krb_msg *m)
+{
+	struct conn c;
+	struct pend *pe;
+	uint32_t i;
+
+	conn_from(&c, mc, 1);
+	i = p_alloc(md, &c, conn_hash(&c));
+	pe = &md->p[i];
+	pe->last = mc->ts;
+	pe->state = PS_REPLIED;
+	pe->x.kind = XK_AP;
+	pe->x.carrier = mc->carrier;
+	pe->x.req_unseen = 1;
+	pe->x.req_frame = mc->frame;
+	pe->x.req_ts = mc->ts;
+	set_reply(&pe->x, mc, m);
+	md->st.ap_requests_unseen++;
 }
 
 static void
@@ -1232,7 +1264,7 @@ verdict_text(char *dst, size_t dstsz, const struct auth_rec *a)
 {
 	static const char *const keys[] = {
 		"status", "number", "result", "result_code", "reason_name",
-		"reason", NULL
+		"reason", "token", NULL
 	};
 	const struct auth_field *f;
 	int i, k;

@@ -90,6 +90,10 @@ struct exchange {
 	int		 retransmissions;	/* same request seen again */
 	/* evidence */
 	uint64_t	 req_frame, rep_frame;	/* rep_frame 0: none */
+	int		 req_unseen;	/* AP: only the service's answer was
+					 * seen (the request was inside TLS,
+					 * e.g. a TDS login with ENCRYPT_OFF);
+					 * req_frame is then the answer's */
 	struct timeval	 req_ts, rep_ts;
 	int		 n_frames;
 	uint64_t	 frames[XT_MAX_FRAMES];	/* all frames, in order */
@@ -128,6 +132,8 @@ struct model_stats {
 						 * of which issued in the
 						 * capture */
 	uint64_t	 orphan_replies;	/* a reply with no request */
+	uint64_t	 ap_requests_unseen;	/* AP exchanges made from a
+						 * service's AP-REP alone */
 	/* sessions and chains (only with model_set_session_sink()) */
 	uint64_t	 sessions;		/* handed to the session sink */
 	uint64_t	 sessions_evicted;	/* max_sessions reached */

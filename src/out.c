@@ -2015,7 +2015,11 @@ json_exchange(struct out *out, const struct exchange *x)
 	}
 	if (x->retransmissions > 0)
 		jb_kint(jb, "retransmissions", x->retransmissions);
-	jb_kint(jb, "req_frame", (long long)x->req_frame);
+	if (x->req_unseen) {
+		jb_key(jb, "request_seen");
+		jb_raw(jb, "false", 5);
+	} else
+		jb_kint(jb, "req_frame", (long long)x->req_frame);
 	if (x->rep_frame != 0)
 		jb_kint(jb, "rep_frame", (long long)x->rep_frame);
 	jb_key(jb, "frames");
@@ -2058,9 +2062,13 @@ line_exchange(struct out *out, const struct exchange *x)
 		fprintf(fp, " %s", err_str(x->error_code, buf, sizeof(buf)));
 	if (x->carrier_result[0] != '\0')
 		fprintf(fp, " (%s)", x->carrier_result);
-	fprintf(fp, " #%" PRIu64, x->req_frame);
-	if (x->rep_frame != 0)
-		fprintf(fp, "-#%" PRIu64, x->rep_frame);
+	if (x->req_unseen)
+		fprintf(fp, " (AP-REQ not seen) #%" PRIu64, x->rep_frame);
+	else {
+		fprintf(fp, " #%" PRIu64, x->req_frame);
+		if (x->rep_frame != 0)
+			fprintf(fp, "-#%" PRIu64, x->rep_frame);
+	}
 	fputc('\n', fp);
 }
 
@@ -2080,7 +2088,8 @@ story_step(char *dst, size_t dstsz, const struct exchange *x)
 		snprintf(b, sizeof(b), "%-4s %s:%u ", x->carrier,
 		    addr_str(x->family, x->server), x->sport);
 		str_append(dst, dstsz, b);
-		str_append(dst, dstsz, x->sname);
+		str_append(dst, dstsz, x->req_unseen ? "(AP-REQ not seen)" :
+		    x->sname);
 	} else {
 		snprintf(b, sizeof(b), "%-4s ", xkind_str(x->kind));
 		str_append(dst, dstsz, b);
@@ -2720,6 +2729,8 @@ json_stats(struct out *out, const struct engine *eng,
 		    (long long)ri->model->presented_linked);
 		jb_kint(jb, "orphan_replies",
 		    (long long)ri->model->orphan_replies);
+		jb_kint(jb, "ap_requests_unseen",
+		    (long long)ri->model->ap_requests_unseen);
 		jb_kint(jb, "sessions", (long long)ri->model->sessions);
 		jb_kint(jb, "sessions_evicted",
 		    (long long)ri->model->sessions_evicted);

@@ -402,6 +402,9 @@ struct msg_ctx {
 	uint16_t	 sport, dport;
 	int		 transport;	/* TRANSPORT_UDP / TRANSPORT_TCP */
 	const char	*carrier;	/* "kerberos", later "tds", ... */
+	int		 dir;		/* 0: from the connection's
+					 * initiator (UDP: the client by
+					 * port), 1: from the responder */
 	const char	*tree;		/* -vv: the reference decoder's field
 					 * tree, or NULL (borrowed) */
 	const struct spnego_info *spnego;	/* the SPNEGO token the

@@ -139,7 +139,7 @@ def lab():
     if not os.path.exists(path):
         skip("http-negotiate.pcap", "absent")
         return
-    rc, recs = jf.run(path)
+    rc, recs = jf.run(path, "--dns")
     a = one(recs, "auth", 58, event="request")
     eq("http #58 request: Negotiate to the name the client used",
        (a.get("method"), a.get("host"), a.get("scheme")),
@@ -163,6 +163,12 @@ def lab():
        (srv[0]["qname"], srv[0]["answers"][0]["target"],
         srv[0]["answers"][0]["port"]) if srv else None,
        ("_kerberos._udp.LAB.EXAMPLE", "kdc.lab.example", 88))
+    rc, recs = jf.run(path)
+    eq("http: no dns records without --dns, the hosts map still fed",
+       (len(recs_of(recs, "dns")),
+        any(n.get("name") == "web.lab.example" and n.get("from") == "dns"
+            for r in recs_of(recs, "host") for n in r.get("names", []))),
+       (0, True))
     path = os.path.join(jf.top_srcdir, "captures", "gss-sample.pcap")
     rc, recs = jf.run(path)
     got = [(r["frame"], r["msg"], r.get("error_code"))
@@ -206,6 +212,12 @@ def tds():
         one(recs, "krb", 25).get("msg"),
         one(recs, "auth", 25, event="result").get("outcome")),
        (["OFF", "OFF"], True, "AP-REP", "ok"))
+    ap = [r for r in recs_of(recs, "exchange") if r.get("kind") == "AP"]
+    eq("tds-encrypt-off: the AP exchange from its AP-REP alone",
+       [(r.get("request_seen"), "req_frame" in r, r.get("rep_frame"),
+         r.get("result"), r.get("carrier_result"), r.get("client"),
+         r.get("server_port")) for r in ap],
+       [(False, False, 25, "ok", "result LOGINACK", "192.0.2.20", 1433)])
     rc, recs = jf.run(os.path.join(jf.top_srcdir, "captures",
                                    "tds-wrong-account.pcap"))
     r = one(recs, "auth", 21, event="result")

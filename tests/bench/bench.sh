@@ -8,7 +8,9 @@
 # ordinary loopback traffic recorded by mktraffic.sh; then times
 #   - a no-op libpcap loop over it (pcap_noop.c): the floor,
 #   - krbscope -r FILE --json, and krbscope -r FILE (text report), each
-#     also with 'not port 53' (the DNS records are new in krbscope 3),
+#     and krbscope -r FILE --json --dns (a record per DNS message too),
+#   - with BENCH_BASELINE, the same two for another krbscope binary (an
+#     older build) interleaved, for the ratio between versions,
 #   - tshark -n -r FILE -Y kerberos, once, over the whole file (a leading
 #     slice is not representative: the Kerberos copies are not spread
 #     evenly through the merged file),
@@ -23,6 +25,10 @@
 #                       (default 0: the whole file, ~20 s)
 #   BENCH_RUNS          runs per measurement, best kept (default 3)
 #   BENCH_WORKDIR       work and cache folder (default ./bench/work)
+#   BENCH_BASELINE      path of another krbscope binary to compare with
+#   BENCH_FILE          measure this capture instead of building one (e.g.
+#                       the file an earlier version's bench built: the
+#                       same workload for both binaries)
 #   top_srcdir, top_builddir  as in make; derived when unset
 # Needs: tcprewrite (tcpreplay), mergecap editcap capinfos (wireshark),
 # tshark, cc + libpcap headers, pkg-config, GNU time (/usr/bin/time);
@@ -116,148 +122,154 @@ set -- $caps
 key=$( (echo "$target"; ls -l "$@" "$here/mktraffic.sh" "$here/bench.sh" \
     "$here/dnsload.py") | cksum | awk '{print $1}')
 
-bulk=$work/traffic.pcap
-if [ ! -s "$bulk" ] || newer "$here/mktraffic.sh" "$bulk" ||
-    newer "$here/dnsload.py" "$bulk"; then
-	say "recording background traffic on loopback (mktraffic.sh)"
-	rm -f "$bulk"
-	if ! sh "$here/mktraffic.sh" "$bulk.tmp" 1 >&2; then
-		say "could not record background traffic (root needed):" \
-		    "the capture will hold Kerberos only"
-		rm -f "$bulk.tmp"
-	else
-		mv "$bulk.tmp" "$bulk"
-	fi
-fi
-
-big=$work/bench-$target.pcap
-if [ -s "$big" ] && [ -f "$big.key" ] && [ "$(cat "$big.key")" = "$key" ]
-then
-	say "using cached $big"
+if [ -n "${BENCH_FILE:-}" ]; then
+	[ -s "$BENCH_FILE" ] || die "BENCH_FILE: no capture at $BENCH_FILE"
+	big=$BENCH_FILE
+	kcopies=""
 else
-	rm -f "$work"/bench-*.pcap "$work"/bench-*.pcap.key \
-	    "$work"/bench-*.pcap.mix "$work"/slice-*.pcap
-	avail=$(df -Pk "$work" | awk 'NR == 2 {print $4}')
-	need=$((target * 12 / 10))	# KiB: file + intermediates
-	[ "$avail" -gt "$need" ] ||
-	    die "not enough disk in $work ($((avail / 1024)) MiB free," \
-	    "~$((need / 1024)) MiB needed); try BENCH_SIZE=quick"
-	tmp=$work/build.tmp
-	rm -rf "$tmp"
-	mkdir "$tmp"
-
-	# 1. the seed: every Ethernet capture, one after the other in time
-	if [ -s "$bulk" ]; then
-		t0=$(starttime "$bulk")
-	else
-		t0=1700000000
-	fi
-	t=$t0
-	i=0
-	parts=""
-	for f in "$@"; do
-		enc=$(capinfos -T -M -r -E "$f" 2>/dev/null |
-		    awk -F'\t' '{print $NF; exit}')
-		case $enc in
-		Ethernet|ether) ;;
-		*)	say "skipping $(basename "$f"): link type $enc"
-			continue ;;
-		esac
-		i=$((i + 1))
-		s=$(starttime "$f")
-		e=$(endtime "$f")
-		shift_to "$f" "$tmp/seed-$i.pcap" \
-		    "$(awk -v t="$t" -v s="$s" 'BEGIN {printf "%.6f", t - s}')"
-		parts="$parts $tmp/seed-$i.pcap"
-		t=$(awk -v t="$t" -v s="$s" -v e="$e" \
-		    'BEGIN {printf "%.6f", t + (e - s) + 0.5}')
-	done
-	# shellcheck disable=SC2086
-	mergecap -F pcap -a -w "$tmp/seed.pcap" $parts
-	# shellcheck disable=SC2086
-	rm -f $parts
-	seed_n=$(npackets "$tmp/seed.pcap")
-	seed_span=$(awk -v t="$t" -v t0="$t0" 'BEGIN {printf "%.6f", t - t0}')
-
-	# 2. how many copies of each
-	bulk_n=0
-	[ -s "$bulk" ] && bulk_n=$(npackets "$bulk")
-	if [ "$bulk_n" -gt 0 ]; then
-		kbudget=$((target * 15 / 100))
-	else
-		kbudget=$target
-	fi
-	kcopies=1
-	while [ $((kcopies * 2 * seed_n)) -le "$kbudget" ]; do
-		kcopies=$((kcopies * 2))
-	done
-	bcopies=0
-	btail=0		# packets of one more, partial, copy
-	if [ "$bulk_n" -gt 0 ]; then
-		rest=$((target - kcopies * seed_n))
-		bcopies=$((rest / bulk_n))
-		btail=$((rest - bcopies * bulk_n))
-		[ "$btail" -ge $((bulk_n / 20)) ] || btail=0
-		[ "$bcopies" -ge 1 ] || { bcopies=1; btail=0; }
-	fi
-
-	# 3. background traffic: copy j, new addresses, starts j * span/2 later
-	bparts=""
-	if [ "$bcopies" -gt 0 ]; then
-		bspan=$(awk -v a="$(starttime "$bulk")" -v b="$(endtime "$bulk")" \
-		    'BEGIN {printf "%.6f", b - a}')
-		j=0
-		while [ "$j" -lt "$bcopies" ]; do
-			rewrite "$bulk" "$tmp/b.pcap" $((1000 + j))
-			shift_to "$tmp/b.pcap" "$tmp/bulk-$j.pcap" \
-			    "$(fmul "$bspan" "$(fmul "$j" 0.5)")"
-			bparts="$bparts $tmp/bulk-$j.pcap"
-			j=$((j + 1))
-		done
-		if [ "$btail" -gt 0 ]; then
-			editcap -F pcap -r "$bulk" "$tmp/t.pcap" "1-$btail"
-			rewrite "$tmp/t.pcap" "$tmp/b.pcap" $((1000 + j))
-			shift_to "$tmp/b.pcap" "$tmp/bulk-$j.pcap" \
-			    "$(fmul "$bspan" "$(fmul "$j" 0.5)")"
-			bparts="$bparts $tmp/bulk-$j.pcap"
-			rm -f "$tmp/t.pcap"
+	bulk=$work/traffic.pcap
+	if [ ! -s "$bulk" ] || newer "$here/mktraffic.sh" "$bulk" ||
+	    newer "$here/dnsload.py" "$bulk"; then
+		say "recording background traffic on loopback (mktraffic.sh)"
+		rm -f "$bulk"
+		if ! sh "$here/mktraffic.sh" "$bulk.tmp" 1 >&2; then
+			say "could not record background traffic (root needed):" \
+			    "the capture will hold Kerberos only"
+			rm -f "$bulk.tmp"
+		else
+			mv "$bulk.tmp" "$bulk"
 		fi
-		rm -f "$tmp/b.pcap"
-		timeline=$(fmul "$bspan" "$(fadd "$(fmul "$bcopies" 0.5)" 0.5)")
-	else
-		timeline=$(fmul "$seed_span" 2)
 	fi
 
-	# 4. Kerberos: double the seed until kcopies, each doubling shifts
-	#    and re-addresses the new half, so copy b starts b * step later
-	step=$(awk -v t="$timeline" -v k="$kcopies" \
-	    'BEGIN {s = t / k; if (s < 0.01) s = 0.01; printf "%.6f", s}')
-	cur=$tmp/seed.pcap
-	n=1
-	r=0
-	while [ "$n" -lt "$kcopies" ]; do
-		rewrite "$cur" "$tmp/k.pcap" $((r + 1))
-		shift_to "$tmp/k.pcap" "$tmp/k2.pcap" "$(fmul "$step" "$n")"
-		mergecap -F pcap -w "$tmp/krb-$r.pcap" "$cur" "$tmp/k2.pcap"
-		[ "$cur" = "$tmp/seed.pcap" ] || rm -f "$cur"
-		rm -f "$tmp/k.pcap" "$tmp/k2.pcap"
-		cur=$tmp/krb-$r.pcap
-		n=$((n * 2))
-		r=$((r + 1))
-	done
+	big=$work/bench-$target.pcap
+	if [ -s "$big" ] && [ -f "$big.key" ] && [ "$(cat "$big.key")" = "$key" ]
+	then
+		say "using cached $big"
+	else
+		rm -f "$work"/bench-*.pcap "$work"/bench-*.pcap.key \
+		    "$work"/bench-*.pcap.mix "$work"/slice-*.pcap
+		avail=$(df -Pk "$work" | awk 'NR == 2 {print $4}')
+		need=$((target * 12 / 10))	# KiB: file + intermediates
+		[ "$avail" -gt "$need" ] ||
+		    die "not enough disk in $work ($((avail / 1024)) MiB free," \
+		    "~$((need / 1024)) MiB needed); try BENCH_SIZE=quick"
+		tmp=$work/build.tmp
+		rm -rf "$tmp"
+		mkdir "$tmp"
 
-	# 5. everything, in time order
-	say "merging $kcopies Kerberos copies ($seed_n packets each) and" \
-	    "$bcopies traffic copies ($bulk_n packets each) + $btail packets"
-	# shellcheck disable=SC2086
-	mergecap -F pcap -w "$big.tmp" "$cur" $bparts
-	mv "$big.tmp" "$big"
-	echo "$key" >"$big.key"
-	printf '%s %s %s %s %s\n' "$kcopies" "$seed_n" "$bcopies" \
-	    "$bulk_n" "$btail" >"$big.mix"
-	rm -rf "$tmp"
+		# 1. the seed: every Ethernet capture, one after the other in time
+		if [ -s "$bulk" ]; then
+			t0=$(starttime "$bulk")
+		else
+			t0=1700000000
+		fi
+		t=$t0
+		i=0
+		parts=""
+		for f in "$@"; do
+			enc=$(capinfos -T -M -r -E "$f" 2>/dev/null |
+			    awk -F'\t' '{print $NF; exit}')
+			case $enc in
+			Ethernet|ether) ;;
+			*)	say "skipping $(basename "$f"): link type $enc"
+				continue ;;
+			esac
+			i=$((i + 1))
+			s=$(starttime "$f")
+			e=$(endtime "$f")
+			shift_to "$f" "$tmp/seed-$i.pcap" \
+			    "$(awk -v t="$t" -v s="$s" 'BEGIN {printf "%.6f", t - s}')"
+			parts="$parts $tmp/seed-$i.pcap"
+			t=$(awk -v t="$t" -v s="$s" -v e="$e" \
+			    'BEGIN {printf "%.6f", t + (e - s) + 0.5}')
+		done
+		# shellcheck disable=SC2086
+		mergecap -F pcap -a -w "$tmp/seed.pcap" $parts
+		# shellcheck disable=SC2086
+		rm -f $parts
+		seed_n=$(npackets "$tmp/seed.pcap")
+		seed_span=$(awk -v t="$t" -v t0="$t0" 'BEGIN {printf "%.6f", t - t0}')
+
+		# 2. how many copies of each
+		bulk_n=0
+		[ -s "$bulk" ] && bulk_n=$(npackets "$bulk")
+		if [ "$bulk_n" -gt 0 ]; then
+			kbudget=$((target * 15 / 100))
+		else
+			kbudget=$target
+		fi
+		kcopies=1
+		while [ $((kcopies * 2 * seed_n)) -le "$kbudget" ]; do
+			kcopies=$((kcopies * 2))
+		done
+		bcopies=0
+		btail=0		# packets of one more, partial, copy
+		if [ "$bulk_n" -gt 0 ]; then
+			rest=$((target - kcopies * seed_n))
+			bcopies=$((rest / bulk_n))
+			btail=$((rest - bcopies * bulk_n))
+			[ "$btail" -ge $((bulk_n / 20)) ] || btail=0
+			[ "$bcopies" -ge 1 ] || { bcopies=1; btail=0; }
+		fi
+
+		# 3. background traffic: copy j, new addresses, starts j * span/2 later
+		bparts=""
+		if [ "$bcopies" -gt 0 ]; then
+			bspan=$(awk -v a="$(starttime "$bulk")" -v b="$(endtime "$bulk")" \
+			    'BEGIN {printf "%.6f", b - a}')
+			j=0
+			while [ "$j" -lt "$bcopies" ]; do
+				rewrite "$bulk" "$tmp/b.pcap" $((1000 + j))
+				shift_to "$tmp/b.pcap" "$tmp/bulk-$j.pcap" \
+				    "$(fmul "$bspan" "$(fmul "$j" 0.5)")"
+				bparts="$bparts $tmp/bulk-$j.pcap"
+				j=$((j + 1))
+			done
+			if [ "$btail" -gt 0 ]; then
+				editcap -F pcap -r "$bulk" "$tmp/t.pcap" "1-$btail"
+				rewrite "$tmp/t.pcap" "$tmp/b.pcap" $((1000 + j))
+				shift_to "$tmp/b.pcap" "$tmp/bulk-$j.pcap" \
+				    "$(fmul "$bspan" "$(fmul "$j" 0.5)")"
+				bparts="$bparts $tmp/bulk-$j.pcap"
+				rm -f "$tmp/t.pcap"
+			fi
+			rm -f "$tmp/b.pcap"
+			timeline=$(fmul "$bspan" "$(fadd "$(fmul "$bcopies" 0.5)" 0.5)")
+		else
+			timeline=$(fmul "$seed_span" 2)
+		fi
+
+		# 4. Kerberos: double the seed until kcopies, each doubling shifts
+		#    and re-addresses the new half, so copy b starts b * step later
+		step=$(awk -v t="$timeline" -v k="$kcopies" \
+		    'BEGIN {s = t / k; if (s < 0.01) s = 0.01; printf "%.6f", s}')
+		cur=$tmp/seed.pcap
+		n=1
+		r=0
+		while [ "$n" -lt "$kcopies" ]; do
+			rewrite "$cur" "$tmp/k.pcap" $((r + 1))
+			shift_to "$tmp/k.pcap" "$tmp/k2.pcap" "$(fmul "$step" "$n")"
+			mergecap -F pcap -w "$tmp/krb-$r.pcap" "$cur" "$tmp/k2.pcap"
+			[ "$cur" = "$tmp/seed.pcap" ] || rm -f "$cur"
+			rm -f "$tmp/k.pcap" "$tmp/k2.pcap"
+			cur=$tmp/krb-$r.pcap
+			n=$((n * 2))
+			r=$((r + 1))
+		done
+
+		# 5. everything, in time order
+		say "merging $kcopies Kerberos copies ($seed_n packets each) and" \
+		    "$bcopies traffic copies ($bulk_n packets each) + $btail packets"
+		# shellcheck disable=SC2086
+		mergecap -F pcap -w "$big.tmp" "$cur" $bparts
+		mv "$big.tmp" "$big"
+		echo "$key" >"$big.key"
+		printf '%s %s %s %s %s\n' "$kcopies" "$seed_n" "$bcopies" \
+		    "$bulk_n" "$btail" >"$big.mix"
+		rm -rf "$tmp"
+	fi
+	read -r kcopies seed_n bcopies bulk_n btail <"$big.mix"
 fi
-read -r kcopies seed_n bcopies bulk_n btail <"$big.mix"
 
 # ---- measurements -------------------------------------------------------
 
@@ -312,15 +324,28 @@ rss_json=$rss
 measure "krbscope" "$krbscope" -r "$big" || broke=1
 t_text=$best
 rss_text=$rss
-# The background traffic's DNS (a quarter of the packets) is decoded and
-# reported since krbscope 3; without it the work is what krbscope 2 did,
-# so these two keep the ratios comparable across versions.
-measure "krbscope --json, not port 53" "$krbscope" -r "$big" --json \
-    not port 53 || broke=1
-t_json_nodns=$best
-measure "krbscope, not port 53" "$krbscope" -r "$big" not port 53 ||
+# A quarter of the background packets are DNS: with --dns each is a record.
+measure "krbscope --json --dns" "$krbscope" -r "$big" --json --dns ||
     broke=1
-t_text_nodns=$best
+t_json_dns=$best
+# The baseline binary, measured the same way right after.
+t_base_json=""
+if [ -n "${BENCH_BASELINE:-}" ]; then
+	[ -x "$BENCH_BASELINE" ] || die "BENCH_BASELINE: no binary at" \
+	    "$BENCH_BASELINE"
+	measure "baseline --json" "$BENCH_BASELINE" -r "$big" --json ||
+	    broke=1
+	t_base_json=$best
+	measure "baseline" "$BENCH_BASELINE" -r "$big" || broke=1
+	t_base_text=$best
+	measure "krbscope --json (again)" "$krbscope" -r "$big" --json ||
+	    broke=1
+	[ "$(awk -v a="$best" -v b="$t_json" 'BEGIN {print (a < b)}')" = 1 ] &&
+	    t_json=$best
+	measure "krbscope (again)" "$krbscope" -r "$big" || broke=1
+	[ "$(awk -v a="$best" -v b="$t_text" 'BEGIN {print (a < b)}')" = 1 ] &&
+	    t_text=$best
+fi
 
 # tshark: once, on a slice when the file is large
 t_tshark=""
@@ -368,23 +393,30 @@ verdict() {	# LABEL VALUE OP LIMIT UNIT
 	awk -v l="$1" -v v="$2" -v op="$3" -v lim="$4" -v u="$5" \
 	    'BEGIN {
 		ok = (op == "<=") ? (v <= lim) : (v >= lim)
-		printf "  %-22s %9.1f%-4s (target %s %g%s)  %s\n", l, v, u, \
+		printf "  %-22s %9.2f%-4s (target %s %g%s)  %s\n", l, v, u, \
 		    op, lim, u, ok ? "PASS" : "FAIL"
 	    }'
 }
 
 echo
 echo "krbscope bench: $(basename "$big"), $npk packets, $mb MB"
-echo "  mix: $kcopies copies x $seed_n packets of the Kerberos captures" \
-    "(addresses rewritten),"
-echo "       $bcopies copies x $bulk_n (+ $btail) packets of HTTP/DNS" \
-    "recorded on loopback"
+if [ -n "$kcopies" ]; then
+	echo "  mix: $kcopies copies x $seed_n packets of the Kerberos" \
+	    "captures (addresses rewritten),"
+	echo "       $bcopies copies x $bulk_n (+ $btail) packets of" \
+	    "HTTP/DNS recorded on loopback"
+else
+	echo "  file given with BENCH_FILE"
+fi
 echo "  best of $runs runs, wall clock"
 row "libpcap no-op loop" "$t_noop" "$npk"
 row "krbscope -r FILE --json" "$t_json" "$npk"
 row "krbscope -r FILE (text report)" "$t_text" "$npk"
-row "krbscope --json 'not port 53'" "$t_json_nodns" "$npk"
-row "krbscope 'not port 53' (text)" "$t_text_nodns" "$npk"
+row "krbscope -r FILE --json --dns" "$t_json_dns" "$npk"
+if [ -n "$t_base_json" ]; then
+	row "baseline --json" "$t_base_json" "$npk"
+	row "baseline (text report)" "$t_base_text" "$npk"
+fi
 if [ -n "$t_tshark" ]; then
 	if [ "$slice" != "$big" ]; then
 		row "tshark -Y kerberos, first $slice_n pkts" "$t_tshark" \
@@ -409,10 +441,14 @@ echo "targets (informational)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {print (b > 0) ? a / b : 0}'; }
 verdict "--json / no-op loop" "$(ratio "$t_json" "$t_noop")" "<=" 3 "x"
 verdict "text / no-op loop" "$(ratio "$t_text" "$t_noop")" "<=" 3 "x"
-verdict "--json no DNS / no-op" "$(ratio "$t_json_nodns" "$t_noop")" \
+verdict "--json --dns / no-op" "$(ratio "$t_json_dns" "$t_noop")" \
     "<=" 3 "x"
-verdict "text no DNS / no-op" "$(ratio "$t_text_nodns" "$t_noop")" \
-    "<=" 3 "x"
+if [ -n "$t_base_json" ]; then
+	verdict "--json / baseline" "$(ratio "$t_json" "$t_base_json")" \
+	    "<=" 1.1 "x"
+	verdict "text / baseline" "$(ratio "$t_text" "$t_base_text")" \
+	    "<=" 1.1 "x"
+fi
 if [ -n "$t_tshark" ]; then
 	verdict "tshark / --json" "$(ratio "$t_tshark" "$t_json_slice")" \
 	    ">=" 50 "x"

@@ -73,8 +73,8 @@ test_calendar(void)
 	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
 		for (s = edges[i] - 2; s <= edges[i] + 2; s++) {
 			t = (time_t)s;
-			if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 0 ||
-			    tm.tm_year + 1900 > 9999)
+			if (gmtime_r(&t, &tm) == NULL ||
+			    tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
 				continue;
 			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:"
 			    "%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
