@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -295,6 +296,7 @@ int
 capture_run(struct capture *cap, struct engine *eng, long count, char *err,
     size_t errsz)
 {
+	struct timeval now;
 	int rc;
 
 	cap->eng = eng;
@@ -308,8 +310,23 @@ capture_run(struct capture *cap, struct engine *eng, long count, char *err,
 		cap->eng = NULL;
 		return rc < 0 ? -1 : 0;
 	}
-	if (!interrupted)
-		rc = pcap_loop(cap->pc, -1, on_packet, (u_char *)cap);
+	if (!cap->live) {
+		/* pcapng and standard input, through libpcap */
+		if (!interrupted)
+			rc = pcap_loop(cap->pc, -1, on_packet,
+			    (u_char *)cap);
+	} else {
+		/* a batch at a time (the read timeout ends one every 100
+		 * ms at most), then the clock goes to the engine */
+		while (!interrupted && !cap->stop) {
+			rc = pcap_dispatch(cap->pc, -1, on_packet,
+			    (u_char *)cap);
+			if (rc == PCAP_ERROR || rc == PCAP_ERROR_BREAK)
+				break;
+			gettimeofday(&now, NULL);
+			engine_idle(eng, &now);
+		}
+	}
 	active = NULL;
 	cap->eng = NULL;
 	if (rc == PCAP_ERROR) {

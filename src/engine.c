@@ -103,6 +103,14 @@ msg_ctx_fill(struct msg_ctx *mc, const struct dis_ctx *ctx,
 	mc->spnego = ctx->spnego;
 }
 
+/* The capture loop's timer: time passes without packets. */
+void
+engine_idle(struct engine *eng, const struct timeval *now)
+{
+	if (eng->ops.tick != NULL)
+		eng->ops.tick(eng->ops.arg, now);
+}
+
 void
 engine_emit_krb(struct dis_ctx *ctx, const char *carrier,
     const struct krb_msg *msg)

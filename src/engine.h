@@ -108,6 +108,9 @@ struct engine_ops {
 					 * token inside */
 	auth_sink_fn	 auth;
 	dns_sink_fn	 dns;
+	/* live: called about every 100 ms with the clock, packets or not
+	 * (timeouts that must fire while the wire is quiet) */
+	void		(*tick)(void *arg, const struct timeval *now);
 	int		 dns_answers_only;	/* dns gets only responses
 						 * with answers (the rest is
 						 * counted, not decoded) */
@@ -127,6 +130,7 @@ struct engine {
 
 void	 engine_init(struct engine *, const struct engine_ops *);
 void	 engine_fini(struct engine *);	/* flushes and frees */
+void	 engine_idle(struct engine *, const struct timeval *);
 void	 limits_default(struct limits *);
 
 /* Feed one captured packet (link type eng->linktype). Never fails. */

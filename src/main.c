@@ -58,6 +58,7 @@ static void	to_krb(void *, const struct msg_ctx *, const struct krb_msg *);
 static void	to_auth(void *, const struct msg_ctx *,
 		    const struct auth_rec *);
 static void	to_exchange(void *, const struct exchange *);
+static void	to_tick(void *, const struct timeval *);
 static void	to_ntlm(void *, const struct msg_ctx *,
 		    const struct ntlm_msg *);
 static void	to_spnego(void *, const struct msg_ctx *,
@@ -77,6 +78,12 @@ to_krb(void *arg, const struct msg_ctx *mc, const struct krb_msg *m)
 	out_krb(k->out, mc, m);
 	model_tick(k->model, &mc->ts);
 	model_krb(k->model, mc, m);
+}
+
+static void
+to_tick(void *arg, const struct timeval *now)
+{
+	model_tick(((struct sinks *)arg)->model, now);
 }
 
 static void
@@ -382,6 +389,7 @@ main(int argc, char **argv)
 	ops.ntlm = to_ntlm;
 	ops.spnego = to_spnego;
 	ops.auth = to_auth;
+	ops.tick = to_tick;
 	/*
 	 * The model maps addresses to the names clients resolved; only the
 	 * JSON and -v outputs show that map (host records, sessions'

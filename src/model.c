@@ -124,6 +124,7 @@ struct pend {
 /* A session slot. */
 struct sslot {
 	uint64_t	 touch;		/* md->seq when last active */
+	struct timeval	 active;	/* md->now then */
 	struct session	 s;		/* last: s_new() clears up to
 					 * s.tickets */
 };
@@ -331,6 +332,8 @@ static void	s_chain_ticket(struct model *, const struct session *,
 static void	s_chain_infer(struct model *, const struct session *,
 		    const struct sess_service *);
 static void	s_release(struct model *, uint32_t, int);
+static int	s_needed(const struct model *, uint32_t);
+static void	s_expire(struct model *, const struct timeval *);
 static void	s_finish_all(struct model *);
 static void	s_names(struct model *, const struct session *,
 		    struct sess_service *, const struct timeval *);
@@ -364,6 +367,7 @@ model_limits_default(struct model_limits *lim)
 	lim->answer_secs = 30;
 	lim->ticket_secs = 36000;
 	lim->max_sessions = 128;
+	lim->session_idle_secs = 300;
 	lim->max_hosts = 1024;
 }
 
@@ -1381,6 +1385,8 @@ model_tick(struct model *md, const struct timeval *now)
 	while ((i = md->ttab.head) != NIL &&
 	    tv_after(&md->t[i].last, now, md->lim.ticket_secs))
 		tab_remove(&md->ttab, i);
+	if (md->sess_on && md->lim.session_idle_secs > 0)
+		s_expire(md, now);
 }
 
 /* ---- sessions -------------------------------------------------------- */
@@ -1502,6 +1508,7 @@ s_touch(struct model *md, uint32_t i)
 {
 	if (tab_to_tail(&md->stab, i))
 		md->s[i].touch = ++md->seq;
+	md->s[i].active = md->now;
 }
 
 /*
@@ -1570,6 +1577,7 @@ s_new(struct model *md, int family, const uint8_t *host,
 	str_append(ss->s.principal, sizeof(ss->s.principal), principal);
 	tab_insert(&md->stab, i, host_hash(family, ss->s.host));
 	ss->touch = ++md->seq;
+	ss->active = md->now;
 	return i;
 }
 
@@ -2511,6 +2519,54 @@ s_release(struct model *md, uint32_t i, int chains)
 	}
 	md->si[i].family = 0;
 	tab_remove(&md->stab, i);
+}
+
+/*
+ * Does a live session need session i for its chains? i logged in with
+ * Kerberos to a host that has a session of its own: that host's chains
+ * start with i's hop, so i waits for it to be handed over first.
+ */
+static int
+s_needed(const struct model *md, uint32_t i)
+{
+	const struct session *s = &md->s[i].s;
+	const struct sess_service *sv;
+	uint32_t j;
+	int k;
+
+	for (k = 0; k < s->n_services && k < SESS_MAX_SERVICES; k++) {
+		sv = &s->services[k];
+		if (sv->n_ap == 0)
+			continue;
+		j = tab_first(&md->stab, host_hash(s->family, sv->server));
+		for (; j != NIL; j = md->stab.lnk[j].hnext)
+			if (j != i && same_host(s->family, sv->server,
+			    md->s[j].s.family, md->s[j].s.host))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Hands over the sessions idle for session_idle_secs, least recently
+ * active first, with their chains: on a long live capture they are
+ * reported as they end, not only at the cap or at the end.
+ */
+static void
+s_expire(struct model *md, const struct timeval *now)
+{
+	uint32_t i, next;
+
+	for (i = md->stab.head; i != NIL; i = next) {
+		next = md->stab.lnk[i].next;
+		if (!tv_after(&md->s[i].active, now,
+		    md->lim.session_idle_secs))
+			break;
+		if (s_needed(md, i))
+			continue;
+		md->st.sessions_idle++;
+		s_release(md, i, 1);
+	}
 }
 
 /* The end: every chain while all sessions are there, then the sessions,

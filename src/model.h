@@ -116,6 +116,10 @@ struct model_limits {
 	size_t		 max_sessions;	/* sessions kept (default 128, about
 					 * 10 KB each); past it the least
 					 * recently active is handed over */
+	unsigned	 session_idle_secs;	/* a session idle this long
+						 * is handed over (default
+						 * 300; 0: only at the cap
+						 * and the end) */
 	size_t		 max_hosts;	/* addresses in the hosts map
 					 * (default 1024, about 3 KB each; 0:
 					 * the default); past it the least
@@ -137,6 +141,7 @@ struct model_stats {
 	/* sessions and chains (only with model_set_session_sink()) */
 	uint64_t	 sessions;		/* handed to the session sink */
 	uint64_t	 sessions_evicted;	/* max_sessions reached */
+	uint64_t	 sessions_idle;		/* handed over when idle */
 	uint64_t	 sessions_cut;		/* services or tickets past the
 						 * per-session arrays */
 	uint64_t	 ntlm_logins;		/* NTLM AUTHENTICATEs seen */

@@ -2734,6 +2734,8 @@ json_stats(struct out *out, const struct engine *eng,
 		jb_kint(jb, "sessions", (long long)ri->model->sessions);
 		jb_kint(jb, "sessions_evicted",
 		    (long long)ri->model->sessions_evicted);
+		jb_kint(jb, "sessions_idle",
+		    (long long)ri->model->sessions_idle);
 		jb_kint(jb, "sessions_cut", (long long)ri->model->sessions_cut);
 		jb_kint(jb, "ntlm_logins", (long long)ri->model->ntlm_logins);
 		jb_kint(jb, "chains", (long long)ri->model->chains);

@@ -100,6 +100,7 @@ static int	addr_is(const uint8_t *, const char *);
 static void	test_sessions(void);
 static void	test_sess_flood(void);
 static void	synth_sessions(void);
+static void	synth_idle(void);
 static void	kdc_msg(uint64_t, long, const char *, int, const char *,
 		    const char *, int);
 static void	synth_as_service(void);
@@ -1275,6 +1276,7 @@ test_sessions(void)
 	char path[1024];
 
 	synth_sessions();
+	synth_idle();
 	synth_as_service();
 	synth_s4u_probe();
 
@@ -1602,6 +1604,87 @@ synth_sessions(void)
 	is_int(model_outcome_name(SO_NTLM_FALLBACK)[0], 'n', "outcome name");
 	is_str(model_outcome_name(SO_KERBEROS_REJECTED), "kerberos_rejected",
 	    "outcome name kerberos_rejected");
+}
+
+/*
+ * Sessions idle for session_idle_secs are handed over as time passes
+ * (model_tick, also called by the live capture's timer), the middle
+ * host's before its client's so that the chain still finds its first
+ * hop: bob on CLI logs in to WEB (t 0-10), WEB logs in anonymously to
+ * SQL (t 12).
+ */
+static void
+synth_idle(void)
+{
+	static struct run r;
+	struct model_limits lim;
+	struct ntlm_msg nm;
+	struct auth_rec a;
+	struct timeval tv;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		memset(&r, 0, sizeof(r));
+		model_limits_default(&lim);
+		if (pass == 1)
+			lim.session_idle_secs = 0;
+		r.md = model_new(&lim, collect, &r.xs);
+		model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+		ctx_set(1, 0, KDC, 88, CLI, 40000, UDP, "kerberos");
+		msg_set(KRB_TGS_REP);
+		km.has_cname = 1;
+		snprintf(km.cname, sizeof(km.cname), "bob");
+		snprintf(km.crealm, sizeof(km.crealm), "CORP");
+		ticket_set(&km.ticket, 0xc3, "HTTP/web.corp", "CORP");
+		model_krb(r.md, &mctx, &km);
+		ap_req(2, 10, 50000, 80, "http", 0xc3, 1);
+		model_krb(r.md, &mctx, &km);
+		ctx_set(3, 10, WEB, 80, CLI, 50000, TCP, "http");
+		msg_set(KRB_AP_REP);
+		model_krb(r.md, &mctx, &km);
+		auth_set(&a, "response", AUTH_OK, "status", 200, NULL);
+		model_auth(r.md, &mctx, &a);
+		ctx_set(4, 12, WEB, 50100, "10.0.0.9", 1433, TCP, "tds");
+		memset(&nm, 0, sizeof(nm));
+		nm.msg_type = NTLM_AUTHENTICATE;
+		nm.anonymous = 1;
+		model_ntlm(r.md, &mctx, &nm);
+		ctx_set(5, 12, "10.0.0.9", 1433, WEB, 50100, TCP, "tds");
+		auth_set(&a, "result", AUTH_FAIL, "number", 18456, NULL);
+		model_auth(r.md, &mctx, &a);
+		tv.tv_usec = 0;
+		tv.tv_sec = 1700000000 + 200;
+		model_tick(r.md, &tv);
+		if (pass == 1) {
+			tv.tv_sec = 1700000000 + 5000;
+			model_tick(r.md, &tv);
+			is_int(r.n_sess, 0, "idle limit 0: sessions wait for "
+			    "the end");
+			model_free(r.md);
+			is_int(r.n_sess, 2, "idle limit 0: two at the end");
+			continue;
+		}
+		is_int(r.n_sess, 0, "idle 190 s: no session handed over");
+		tv.tv_sec = 1700000000 + 311;
+		model_tick(r.md, &tv);
+		is_int(r.n_sess, 0, "CLI idle 301 s waits for WEB, its login's "
+		    "host, still active");
+		tv.tv_sec = 1700000000 + 313;
+		model_tick(r.md, &tv);
+		ok(r.n_sess == 1 && addr_is(r.sess[0].host, WEB) &&
+		    r.n_chains == 1 && r.chains[0].inferred &&
+		    r.chains[0].hops[0].frames[0] == 2,
+		    "WEB idle 301 s: handed over with its chain from CLI");
+		tv.tv_sec = 1700000000 + 314;
+		model_tick(r.md, &tv);
+		ok(r.n_sess == 2 && addr_is(r.sess[1].host, CLI) &&
+		    strcmp(r.sess[1].principal, "bob@CORP") == 0,
+		    "then CLI (bob@CORP)");
+		is_int(model_stats(r.md)->sessions_idle, 2,
+		    "stats: two sessions handed over idle");
+		model_free(r.md);
+		is_int(r.n_sess, 2, "nothing more at the end");
+	}
 }
 
 /*
