@@ -101,6 +101,8 @@ static void	test_sessions(void);
 static void	test_sess_flood(void);
 static void	synth_sessions(void);
 static void	synth_idle(void);
+static void	cli_web_sql(struct model *);
+static void	bob_ticket(struct model *);
 static void	kdc_msg(uint64_t, long, const char *, int, const char *,
 		    const char *, int);
 static void	synth_as_service(void);
@@ -681,14 +683,7 @@ synth_ap(void)
 
 	memset(&xs, 0, sizeof(xs));
 	md = model_new(NULL, collect, &xs);
-	/* the service ticket 0xc3, issued to bob */
-	ctx_set(1, 0, KDC, 88, CLI, 40000, UDP, "kerberos");
-	msg_set(KRB_TGS_REP);
-	km.has_cname = 1;
-	snprintf(km.cname, sizeof(km.cname), "bob");
-	snprintf(km.crealm, sizeof(km.crealm), "CORP");
-	ticket_set(&km.ticket, 0xc3, "HTTP/web.corp", "CORP");
-	model_krb(md, &mctx, &km);
+	bob_ticket(md);
 
 	/* AP-REQ, its resend, AP-REP, then the verdict: one exchange */
 	ap_req(2, 1, 50000, 80, "http", 0xc3, 1);
@@ -1513,7 +1508,6 @@ synth_sessions(void)
 {
 	static struct run r;
 	struct ntlm_msg nm;
-	struct auth_rec a;
 	const struct session *s;
 	const struct sess_service *sv;
 	const struct chain *c;
@@ -1531,30 +1525,7 @@ synth_sessions(void)
 	memset(&r, 0, sizeof(r));
 	r.md = model_new(NULL, collect, &r.xs);
 	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
-	/* bob's ticket 0xc3 for HTTP/web.corp; his AP-REQ to WEB:80 */
-	ctx_set(1, 0, KDC, 88, CLI, 40000, UDP, "kerberos");
-	msg_set(KRB_TGS_REP);
-	km.has_cname = 1;
-	snprintf(km.cname, sizeof(km.cname), "bob");
-	snprintf(km.crealm, sizeof(km.crealm), "CORP");
-	ticket_set(&km.ticket, 0xc3, "HTTP/web.corp", "CORP");
-	model_krb(r.md, &mctx, &km);
-	ap_req(2, 10, 50000, 80, "http", 0xc3, 1);
-	model_krb(r.md, &mctx, &km);
-	ctx_set(3, 10, WEB, 80, CLI, 50000, TCP, "http");
-	msg_set(KRB_AP_REP);
-	model_krb(r.md, &mctx, &km);
-	auth_set(&a, "response", AUTH_OK, "status", 200, NULL);
-	model_auth(r.md, &mctx, &a);
-	/* WEB -> SQL, anonymous NTLM 2 s later, refused */
-	ctx_set(4, 12, WEB, 50100, "10.0.0.9", 1433, TCP, "tds");
-	memset(&nm, 0, sizeof(nm));
-	nm.msg_type = NTLM_AUTHENTICATE;
-	nm.anonymous = 1;
-	model_ntlm(r.md, &mctx, &nm);
-	ctx_set(5, 12, "10.0.0.9", 1433, WEB, 50100, TCP, "tds");
-	auth_set(&a, "result", AUTH_FAIL, "number", 18456, NULL);
-	model_auth(r.md, &mctx, &a);
+	cli_web_sql(r.md);
 	/* WEB -> FS as svc, 30 s later: too late for a guess */
 	ctx_set(6, 42, WEB, 50200, "10.0.0.10", 445, TCP, "smb2");
 	memset(&nm, 0, sizeof(nm));
@@ -1606,6 +1577,48 @@ synth_sessions(void)
 	    "outcome name kerberos_rejected");
 }
 
+/* Frame 1: the service ticket 0xc3 for HTTP/web.corp, issued to bob. */
+static void
+bob_ticket(struct model *md)
+{
+	ctx_set(1, 0, KDC, 88, CLI, 40000, UDP, "kerberos");
+	msg_set(KRB_TGS_REP);
+	km.has_cname = 1;
+	snprintf(km.cname, sizeof(km.cname), "bob");
+	snprintf(km.crealm, sizeof(km.crealm), "CORP");
+	ticket_set(&km.ticket, 0xc3, "HTTP/web.corp", "CORP");
+	model_krb(md, &mctx, &km);
+}
+
+/*
+ * Frames 1-5: bob's ticket 0xc3 for HTTP/web.corp and his AP-REQ to
+ * WEB:80, accepted (t 0-10); WEB -> SQL:1433 with anonymous NTLM 2 s
+ * later, refused with 18456.
+ */
+static void
+cli_web_sql(struct model *md)
+{
+	struct ntlm_msg nm;
+	struct auth_rec a;
+
+	bob_ticket(md);
+	ap_req(2, 10, 50000, 80, "http", 0xc3, 1);
+	model_krb(md, &mctx, &km);
+	ctx_set(3, 10, WEB, 80, CLI, 50000, TCP, "http");
+	msg_set(KRB_AP_REP);
+	model_krb(md, &mctx, &km);
+	auth_set(&a, "response", AUTH_OK, "status", 200, NULL);
+	model_auth(md, &mctx, &a);
+	ctx_set(4, 12, WEB, 50100, "10.0.0.9", 1433, TCP, "tds");
+	memset(&nm, 0, sizeof(nm));
+	nm.msg_type = NTLM_AUTHENTICATE;
+	nm.anonymous = 1;
+	model_ntlm(md, &mctx, &nm);
+	ctx_set(5, 12, "10.0.0.9", 1433, WEB, 50100, TCP, "tds");
+	auth_set(&a, "result", AUTH_FAIL, "number", 18456, NULL);
+	model_auth(md, &mctx, &a);
+}
+
 /*
  * Sessions idle for session_idle_secs are handed over as time passes
  * (model_tick, also called by the live capture's timer), the middle
@@ -1618,8 +1631,6 @@ synth_idle(void)
 {
 	static struct run r;
 	struct model_limits lim;
-	struct ntlm_msg nm;
-	struct auth_rec a;
 	struct timeval tv;
 	int pass;
 
@@ -1630,28 +1641,7 @@ synth_idle(void)
 			lim.session_idle_secs = 0;
 		r.md = model_new(&lim, collect, &r.xs);
 		model_set_session_sink(r.md, sess_collect, chain_collect, &r);
-		ctx_set(1, 0, KDC, 88, CLI, 40000, UDP, "kerberos");
-		msg_set(KRB_TGS_REP);
-		km.has_cname = 1;
-		snprintf(km.cname, sizeof(km.cname), "bob");
-		snprintf(km.crealm, sizeof(km.crealm), "CORP");
-		ticket_set(&km.ticket, 0xc3, "HTTP/web.corp", "CORP");
-		model_krb(r.md, &mctx, &km);
-		ap_req(2, 10, 50000, 80, "http", 0xc3, 1);
-		model_krb(r.md, &mctx, &km);
-		ctx_set(3, 10, WEB, 80, CLI, 50000, TCP, "http");
-		msg_set(KRB_AP_REP);
-		model_krb(r.md, &mctx, &km);
-		auth_set(&a, "response", AUTH_OK, "status", 200, NULL);
-		model_auth(r.md, &mctx, &a);
-		ctx_set(4, 12, WEB, 50100, "10.0.0.9", 1433, TCP, "tds");
-		memset(&nm, 0, sizeof(nm));
-		nm.msg_type = NTLM_AUTHENTICATE;
-		nm.anonymous = 1;
-		model_ntlm(r.md, &mctx, &nm);
-		ctx_set(5, 12, "10.0.0.9", 1433, WEB, 50100, TCP, "tds");
-		auth_set(&a, "result", AUTH_FAIL, "number", 18456, NULL);
-		model_auth(r.md, &mctx, &a);
+		cli_web_sql(r.md);
 		tv.tv_usec = 0;
 		tv.tv_sec = 1700000000 + 200;
 		model_tick(r.md, &tv);
