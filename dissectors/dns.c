@@ -57,6 +57,8 @@ struct dns_state {
 static struct dns_rec	dns_rec_buf;
 
 static int	plain_label(const uint8_t *, size_t);
+static void	skip_name(struct cur *);
+static int	has_cname(const uint8_t *, size_t, uint16_t);
 static int	read_name(const uint8_t *, size_t, size_t, char *, size_t,
 		    size_t *);
 static int	read_rr(const uint8_t *, size_t, size_t, struct dns_rr *,
@@ -298,6 +300,54 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 	    KRB_INVALID;
 }
 
+/* Steps c over a name: labels, ended by a zero or a pointer. */
+static void
+skip_name(struct cur *c)
+{
+	uint8_t b;
+	int n;
+
+	for (n = 0; n < 128 && c->err == 0; n++) {
+		b = cur_get_u8(c);
+		if (b == 0)
+			return;
+		if ((b & 0xc0) == 0xc0) {
+			cur_skip(c, 1);
+			return;
+		}
+		cur_skip(c, b & 0x3f);
+	}
+	cur_fail(c, E_INVALID);
+}
+
+/* Is one of the an answers of a response a CNAME (type 5)? */
+static int
+has_cname(const uint8_t *p, size_t len, uint16_t an)
+{
+	struct cur c;
+	uint16_t qd, type, rdlen;
+	int i;
+
+	cur_init(&c, p, len);
+	cur_skip(&c, 4);
+	qd = cur_get_be16(&c);
+	cur_skip(&c, 6);
+	for (i = 0; i < qd && c.err == 0; i++) {
+		skip_name(&c);
+		cur_skip(&c, 4);
+	}
+	for (i = 0; i < an && c.err == 0; i++) {
+		skip_name(&c);
+		type = cur_get_be16(&c);
+		cur_skip(&c, 6);	/* class, TTL */
+		rdlen = cur_get_be16(&c);
+		if (c.err == 0 && type == 5)
+			return 1;
+		cur_skip(&c, rdlen);
+	}
+	return 0;
+}
+
 static int
 dns_datagram(struct dis_ctx *ctx, const uint8_t *p, size_t len)
 {
@@ -316,7 +366,9 @@ dns_datagram(struct dis_ctx *ctx, const uint8_t *p, size_t len)
 	cur_skip(&c, 2);	/* QDCOUNT */
 	an = cur_get_be16(&c);
 	if (ctx->eng->ops.dns == NULL || (ctx->eng->ops.dns_answers_only &&
-	    (!response || (flags & 0xf) != 0 || an == 0))) {
+	    (!response || (flags & 0xf) != 0 || an == 0)) ||
+	    (ctx->eng->ops.dns_answers_only == DNS_CNAME_ANSWERS &&
+	    !has_cname(p, len, an))) {
 		ctx->eng->st.dns_msgs++;
 		ctx->eng->st.dns_responses += (uint64_t)response;
 		return 0;

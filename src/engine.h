@@ -100,6 +100,11 @@ typedef void	(*auth_sink_fn)(void *arg, const struct msg_ctx *,
 typedef void	(*dns_sink_fn)(void *arg, const struct msg_ctx *,
 		    const struct dns_rec *);
 
+/* engine_ops.dns_answers_only */
+#define DNS_ALL			0
+#define DNS_ANSWERS		1	/* responses with answers */
+#define DNS_CNAME_ANSWERS	2	/* ... among them a CNAME */
+
 struct engine_ops {
 	krb_sink_fn	 krb;
 	void		*arg;
@@ -111,8 +116,9 @@ struct engine_ops {
 	/* live: called about every 100 ms with the clock, packets or not
 	 * (timeouts that must fire while the wire is quiet) */
 	void		(*tick)(void *arg, const struct timeval *now);
-	int		 dns_answers_only;	/* dns gets only responses
-						 * with answers (the rest is
+	int		 dns_answers_only;	/* DNS_*_ANSWERS: dns gets
+						 * only responses with
+						 * answers (the rest is
 						 * counted, not decoded) */
 };
 

@@ -20,17 +20,20 @@
 #include "asn1ref.h"
 #include "capture.h"
 #include "cur.h"
+#include "diag.h"
 #include "dissector.h"
 #include "engine.h"
 #include "out.h"
 #include "util.h"
 #include "wfile.h"
 
+#define EXIT_FINDINGS	1	/* a finding of warning or worse */
 #define EXIT_USAGE	2
 
 enum {
 	OPT_JSON = 256,
 	OPT_DNS,
+	OPT_EXPLAIN,
 	OPT_PORT,
 	OPT_VERSION
 };
@@ -38,6 +41,7 @@ enum {
 static const struct option longopts[] = {
 	{ "json",		no_argument,		NULL, OPT_JSON },
 	{ "dns",		no_argument,		NULL, OPT_DNS },
+	{ "explain",		required_argument,	NULL, OPT_EXPLAIN },
 	{ "port",		required_argument,	NULL, OPT_PORT },
 	{ "list-interfaces",	no_argument,		NULL, 'D' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -49,6 +53,7 @@ static const struct option longopts[] = {
 struct sinks {
 	struct out	*out;
 	struct model	*model;
+	struct diag	*diag;
 	struct wfile	*wf;		/* -w, or NULL */
 	int		 dns_out;	/* DNS records are output */
 };
@@ -59,6 +64,10 @@ static void	to_auth(void *, const struct msg_ctx *,
 		    const struct auth_rec *);
 static void	to_exchange(void *, const struct exchange *);
 static void	to_tick(void *, const struct timeval *);
+static void	to_session(void *, const struct session *);
+static void	to_chain(void *, const struct chain *);
+static int	explain(const char *);
+static void	wrap_print(FILE *, const char *);
 static void	to_ntlm(void *, const struct msg_ctx *,
 		    const struct ntlm_msg *);
 static void	to_spnego(void *, const struct msg_ctx *,
@@ -76,8 +85,27 @@ to_krb(void *arg, const struct msg_ctx *mc, const struct krb_msg *m)
 	struct sinks *k = arg;
 
 	out_krb(k->out, mc, m);
+	diag_krb(k->diag, mc, m);
 	model_tick(k->model, &mc->ts);
 	model_krb(k->model, mc, m);
+}
+
+static void
+to_session(void *arg, const struct session *s)
+{
+	struct sinks *k = arg;
+
+	out_session(k->out, s);
+	diag_session(k->diag, s);
+}
+
+static void
+to_chain(void *arg, const struct chain *c)
+{
+	struct sinks *k = arg;
+
+	diag_chain(k->diag, c);
+	out_chain(k->out, c);
 }
 
 static void
@@ -92,6 +120,7 @@ to_auth(void *arg, const struct msg_ctx *mc, const struct auth_rec *a)
 	struct sinks *k = arg;
 
 	out_auth(k->out, mc, a);
+	diag_auth(k->diag, mc, a);
 	model_tick(k->model, &mc->ts);
 	model_auth(k->model, mc, a);
 }
@@ -102,6 +131,7 @@ to_exchange(void *arg, const struct exchange *x)
 	struct sinks *k = arg;
 
 	out_exchange(k->out, x);
+	diag_exchange(k->diag, x);
 	if (k->wf != NULL)
 		wfile_note(k->wf, x);
 }
@@ -133,6 +163,61 @@ to_dns(void *arg, const struct msg_ctx *mc, const struct dns_rec *d)
 	model_dns(k->model, mc, d);
 }
 
+/* --explain RULE: the rule's entry; "list": every rule, a line each. */
+static int
+explain(const char *id)
+{
+	const struct rule *r;
+
+	if (strcmp(id, "list") == 0 || strcmp(id, "all") == 0) {
+		for (r = diag_rules(); r->id != NULL; r++)
+			printf("%-24s %-8s %s\n", r->id,
+			    diag_severity_name(r->severity), r->title);
+		return 0;
+	}
+	if ((r = diag_rule(id)) == NULL) {
+		fprintf(stderr, "krbscope: --explain: no rule \"%s\" "
+		    "(--explain list shows them)\n", id);
+		return EXIT_USAGE;
+	}
+	printf("%s (%s): %s\n\n", r->id, diag_severity_name(r->severity),
+	    r->title);
+	printf("What it means:\n");
+	wrap_print(stdout, r->meaning);
+	printf("\nFix:\n");
+	wrap_print(stdout, r->advice);
+	printf("\nRule version %d.\n", DIAG_RULE_VERSION);
+	return 0;
+}
+
+/* Text at 72 columns, indented by two. */
+static void
+wrap_print(FILE *fp, const char *s)
+{
+	const char *w;
+	int col, n;
+
+	col = 0;
+	while (*s != '\0') {
+		while (*s == ' ')
+			s++;
+		for (w = s; *w != '\0' && *w != ' '; w++)
+			;
+		n = (int)(w - s);
+		if (n == 0)
+			break;
+		if (col > 0 && col + 1 + n > 72) {
+			fputc('\n', fp);
+			col = 0;
+		}
+		fprintf(fp, "%s%.*s", col == 0 ? "  " : " ", n, s);
+		col += (col == 0 ? 2 : 1) + n;
+		s = w;
+	}
+	if (col > 0)
+		fputc('\n', fp);
+}
+
 static void
 usage(FILE *fp)
 {
@@ -140,7 +225,7 @@ usage(FILE *fp)
 "usage: krbscope [-pv] [-B size] [-c count] [-f expression] [-i interface]\n"
 "                [-r file] [-s snaplen] [-w file] [-Z user] [--dns] [--json]\n"
 "                [--port name=port] [expression]\n"
-"       krbscope -D | --help | --version\n"
+"       krbscope -D | --help | --version | --explain rule\n"
 "\n"
 "  -r FILE        read a .pcap or .pcapng file (\"-\": standard input)\n"
 "  -i IFACE       capture live on IFACE (\"any\": all interfaces)\n"
@@ -162,7 +247,11 @@ usage(FILE *fp)
 "  -h, --help     this summary\n"
 "  --version      the version\n"
 "\n"
-"Exit status: 0 success, 2 usage or input error.\n");
+"  --explain RULE  what a finding's rule means and how to fix it\n"
+"                 (--explain list: all rules)\n"
+"\n"
+"Exit status: 0 no finding of warning or worse, 1 such findings,\n"
+"2 usage or input error.\n");
 }
 
 static long
@@ -258,7 +347,7 @@ main(int argc, char **argv)
 	const char *wpath;
 	unsigned long nw;
 	long count;
-	int ch, json, dns, verbose, list, rc;
+	int ch, json, dns, verbose, list, rc, worst;
 
 	memset(&co, 0, sizeof(co));
 	wpath = NULL;
@@ -308,6 +397,8 @@ main(int argc, char **argv)
 		case OPT_DNS:
 			dns = 1;
 			break;
+		case OPT_EXPLAIN:
+			return explain(optarg);
 		case OPT_JSON:
 			json = 1;
 			break;
@@ -384,7 +475,9 @@ main(int argc, char **argv)
 	sinks.out = out;
 	sinks.wf = wpath != NULL ? wfile_new() : NULL;
 	sinks.model = model_new(&ml, to_exchange, &sinks);
-	model_set_session_sink(sinks.model, out_session, out_chain, out);
+	sinks.diag = diag_new(sinks.model);
+	out_set_diag(out, sinks.diag);
+	model_set_session_sink(sinks.model, to_session, to_chain, &sinks);
 	ops.krb = to_krb;
 	ops.ntlm = to_ntlm;
 	ops.spnego = to_spnego;
@@ -399,8 +492,11 @@ main(int argc, char **argv)
 	 * Kerberos.
 	 */
 	sinks.dns_out = dns && (oo.mode != OUT_REPORT || verbose > 0);
-	ops.dns = oo.mode != OUT_REPORT || verbose > 0 ? to_dns : NULL;
-	ops.dns_answers_only = !sinks.dns_out;
+	ops.dns = to_dns;
+	/* the report needs DNS only to tell an alias from a host name */
+	ops.dns_answers_only = sinks.dns_out ? DNS_ALL :
+	    oo.mode != OUT_REPORT || verbose > 0 ? DNS_ANSWERS :
+	    DNS_CNAME_ANSWERS;
 	ops.arg = &sinks;
 	engine_init(&eng, &ops);
 	eng.want_tree = verbose > 1 && oo.mode != OUT_JSON;
@@ -409,6 +505,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "krbscope: %s\n", err);
 	engine_fini(&eng);	/* ends flows: may still emit messages */
 	model_finish(sinks.model);	/* ends what is pending */
+	diag_finish(sinks.diag);
 	model_hosts_walk(sinks.model, out_host, out);
 	capture_stats(cap, &eng.st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -440,11 +537,15 @@ main(int argc, char **argv)
 		    (unsigned long long)eng.st.packets,
 		    (unsigned long long)eng.st.pcap_recv,
 		    (unsigned long long)eng.st.pcap_drop);
+	worst = diag_worst(sinks.diag);
 	model_free(sinks.model);
+	diag_free(sinks.diag);
 	wfile_free(sinks.wf);
 	out_free(out);
 	asn1ref_fini();
 	capture_close(cap);
 	free(expr);
-	return rc != 0 ? EXIT_USAGE : 0;
+	if (rc != 0)
+		return EXIT_USAGE;
+	return worst >= SEV_WARNING ? EXIT_FINDINGS : 0;
 }

@@ -968,7 +968,7 @@ on_kdc_req(struct model *md, const struct msg_ctx *mc,
 	struct exchange *x;
 	uint64_t ch, hash;
 	uint32_t i;
-	int kind, has_hash;
+	int kind, has_hash, k;
 
 	kind = m->msg_type == KRB_AS_REQ ? XK_AS : XK_TGS;
 	conn_from(&c, mc, 0);
@@ -1024,6 +1024,17 @@ on_kdc_req(struct model *md, const struct msg_ctx *mc,
 	x->req_frame = mc->frame;
 	x->req_ts = mc->ts;
 	add_frame(x, mc->frame);
+	for (k = 0; kind == XK_AS && k < m->n_padata &&
+	    k < KRB_MAX_PADATA; k++)
+		switch (m->padata[k].type) {
+		case 2:		/* PA-ENC-TIMESTAMP */
+		case 15: case 16: case 17:	/* PKINIT */
+		case 136:	/* PA-FX-FAST */
+		case 138:	/* PA-ENCRYPTED-CHALLENGE */
+		case 151:	/* PA-SPAKE */
+			x->req_preauth = 1;
+			break;
+		}
 	if (kind == XK_TGS)
 		present(md, x, m, &mc->ts);
 }
@@ -3154,6 +3165,28 @@ model_host_get(const struct model *md, int family, const uint8_t *addr,
 	}
 	h_info(&md->h[i], out);
 	return 0;
+}
+
+int
+model_host_by_name(const struct model *md, const char *name,
+    struct host_info *out)
+{
+	const struct hslot *hs;
+	uint32_t i;
+	int k;
+
+	for (i = md->htab.head; i != NIL; i = md->htab.lnk[i].next) {
+		hs = &md->h[i];
+		for (k = 0; k < hs->n_names; k++)
+			if ((hs->names[k].source == HN_DNS ||
+			    hs->names[k].source == HN_DNS_ALIAS) &&
+			    dns_same(hs->names[k].name, name)) {
+				h_info(hs, out);
+				return 0;
+			}
+	}
+	memset(out, 0, sizeof(*out));
+	return -1;
 }
 
 void

@@ -90,6 +90,10 @@ struct exchange {
 	int		 retransmissions;	/* same request seen again */
 	/* evidence */
 	uint64_t	 req_frame, rep_frame;	/* rep_frame 0: none */
+	int		 req_preauth;	/* AS: the request carried
+					 * pre-authentication (encrypted
+					 * timestamp, challenge, PKINIT,
+					 * FAST, SPAKE) */
 	int		 req_unseen;	/* AP: only the service's answer was
 					 * seen (the request was inside TLS,
 					 * e.g. a TDS login with ENCRYPT_OFF);
@@ -217,6 +221,9 @@ int		 model_host_names(const struct model *, int family,
 /* All of an address: 0, or -1 when it is not in the map. */
 int		 model_host_get(const struct model *, int family,
 		    const uint8_t *addr, struct host_info *out);
+/* The address a DNS answer gave name (or an alias of it): 0, or -1. */
+int		 model_host_by_name(const struct model *, const char *name,
+		    struct host_info *out);
 /* Every address in the map, least recently seen first (also after
  * model_finish(), until model_free()). */
 void		 model_hosts_walk(const struct model *, host_fn, void *arg);

@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "diag.h"
 #include "krb.h"
 #include "out.h"
 #include "sec.h"
@@ -134,6 +136,9 @@ struct out {
 	char		 chain[MAX_CHAINS][4 * STORY_LINE];
 	int		 n_chains;
 	uint64_t	 chains_other;
+	struct diag	*diag;		/* borrowed, or NULL */
+	int		 color;		/* ANSI colours in the report */
+	int		 n_sev[SEV_ERROR + 1];	/* findings by severity */
 };
 
 static void	jb_raw(struct jbuf *, const char *, size_t);
@@ -207,6 +212,11 @@ static void	line_exchange(struct out *, const struct exchange *);
 static void	story_step(char *, size_t, const struct exchange *);
 static void	report_exchange(struct out *, const struct exchange *);
 static void	report_stories(struct out *);
+static void	json_finding(void *, const struct finding *);
+static void	put_wrapped(FILE *, const char *, int, int, int);
+static void	text_finding(void *, const struct finding *);
+static void	report_findings(struct out *);
+static void	line_finding(void *, const struct finding *);
 static const char *hop_auth_str(int);
 static void	jb_spn(struct jbuf *, const struct spn_parts *);
 static void	json_session(struct out *, const struct session *);
@@ -228,6 +238,10 @@ out_new(const struct out_opts *o)
 
 	out = xcalloc(1, sizeof(*out));
 	out->o = *o;
+	/* colour for a person at a terminal (no-color.org) */
+	out->color = o->mode != OUT_JSON && o->fp != NULL &&
+	    isatty(fileno(o->fp)) && (getenv("NO_COLOR") == NULL ||
+	    getenv("NO_COLOR")[0] == '\0');
 	out->jb.cap = 4096;
 	out->jb.p = xmalloc(out->jb.cap);
 	return out;
@@ -2820,6 +2834,7 @@ text_report(struct out *out, const struct engine *eng,
 	if (ri->interrupted)
 		fprintf(fp, "Interrupted: the capture was stopped by a "
 		    "signal.\n");
+	report_findings(out);
 
 	/* messages by client, in order of first appearance */
 	rows = xcalloc(out->n_clients + 1, sizeof(*rows));
@@ -2893,9 +2908,160 @@ text_report(struct out *out, const struct engine *eng,
 }
 
 void
+out_set_diag(struct out *out, struct diag *d)
+{
+	out->diag = d;
+}
+
+static void
+json_finding(void *arg, const struct finding *f)
+{
+	struct out *out = arg;
+	struct jbuf *jb = &out->jb;
+	char buf[64];
+	int i;
+
+	jb_raw(jb, "{", 1);
+	jb_kstr(jb, "type", "finding");
+	jb_kstr(jb, "rule", f->rule->id);
+	jb_kint(jb, "rule_version", DIAG_RULE_VERSION);
+	jb_kstr(jb, "severity", diag_severity_name(f->rule->severity));
+	jb_kstr(jb, "title", f->rule->title);
+	jb_kint(jb, "count", (long long)f->count);
+	if (f->family != 0)
+		jb_kstr(jb, "client", addr_str(f->family, f->client));
+	if (f->principal[0] != '\0')
+		jb_kstr(jb, "principal", f->principal);
+	if (f->service[0] != '\0')
+		jb_kstr(jb, "service", f->service);
+	if (f->has_server) {
+		jb_kstr(jb, "server", addr_str(f->family, f->server));
+		if (f->port != 0)
+			jb_kint(jb, "server_port", f->port);
+	}
+	jb_key(jb, "frames");
+	jb_raw(jb, "[", 1);
+	for (i = 0; i < f->n_frames && i < FIND_MAX_FRAMES; i++) {
+		if (i > 0)
+			jb_raw(jb, ",", 1);
+		jb_int(jb, (long long)f->frames[i]);
+	}
+	jb_raw(jb, "]", 1);
+	if (f->first_ts.tv_sec != 0) {
+		fmt_time_iso(buf, sizeof(buf), f->first_ts.tv_sec,
+		    f->first_ts.tv_usec);
+		jb_kstr(jb, "first_ts", buf);
+		fmt_time_iso(buf, sizeof(buf), f->last_ts.tv_sec,
+		    f->last_ts.tv_usec);
+		jb_kstr(jb, "last_ts", buf);
+	}
+	jb_kstr(jb, "summary", f->summary);
+	jb_kstr(jb, "advice", f->advice);
+	jb_raw(jb, "}\n", 2);
+	json_end(out);
+}
+
+/* Text folded at width, every line after the first indented by ind. */
+static void
+put_wrapped(FILE *fp, const char *s, int col, int ind, int width)
+{
+	const char *w;
+	size_t n;
+
+	while (*s != '\0') {
+		while (*s == ' ')
+			s++;
+		for (w = s; *w != '\0' && *w != ' '; w++)
+			;
+		n = (size_t)(w - s);
+		if (n == 0)
+			break;
+		if (col > ind && col + 1 + (int)n > width) {
+			fprintf(fp, "\n%*s", ind, "");
+			col = ind;
+		} else if (col > ind) {
+			fputc(' ', fp);
+			col++;
+		}
+		fwrite(s, 1, n, fp);
+		col += (int)n;
+		s = w;
+	}
+	fputc('\n', fp);
+}
+
+static void
+text_finding(void *arg, const struct finding *f)
+{
+	static const char *const sev_color[] = {
+		"", "\033[36m", "\033[33m", "\033[1;31m"
+	};
+	struct out *out = arg;
+	FILE *fp = out->o.fp;
+	char sev[16];
+	int i, sv;
+
+	sv = f->rule->severity;
+	snprintf(sev, sizeof(sev), "%s", diag_severity_name(sv));
+	for (i = 0; sev[i] != '\0'; i++)
+		sev[i] = (char)(sev[i] - 'a' + 'A');
+	fprintf(fp, "  %s%-7s%s %s  %s", out->color ? sev_color[sv] : "",
+	    sev, out->color ? "\033[0m" : "", f->rule->id, f->rule->title);
+	if (f->count > 1)
+		fprintf(fp, "  (%" PRIu64 "x)", f->count);
+	for (i = 0; i < f->n_frames && i < FIND_MAX_FRAMES; i++)
+		fprintf(fp, "%s#%" PRIu64, i == 0 ? "  " : " ", f->frames[i]);
+	if (f->n_frames == FIND_MAX_FRAMES &&
+	    f->count > (uint64_t)f->n_frames)
+		fputs(" ...", fp);
+	fputc('\n', fp);
+	fprintf(fp, "%10s", "");
+	put_wrapped(fp, f->summary, 10, 10, 78);
+	fprintf(fp, "%10s%s", "", "fix: ");
+	put_wrapped(fp, f->advice, 15, 15, 78);
+}
+
+/* The findings first, most severe first; "" when there are none. */
+static void
+report_findings(struct out *out)
+{
+	FILE *fp = out->o.fp;
+	const struct diag_stats *ds;
+
+	if (out->diag == NULL)
+		return;
+	ds = diag_stats(out->diag);
+	if (ds->findings == 0) {
+		fprintf(fp, "\nFindings: none\n");
+		return;
+	}
+	fprintf(fp, "\nFindings (most severe first; --explain RULE for "
+	    "more)\n");
+	diag_walk(out->diag, text_finding, out);
+	if (ds->dropped > 0)
+		fprintf(fp, "  (%" PRIu64 " more occurrences past the cap of "
+		    "findings)\n", ds->dropped);
+}
+
+/* -v lines: a line per finding at the end. */
+static void
+line_finding(void *arg, const struct finding *f)
+{
+	struct out *out = arg;
+
+	fprintf(out->o.fp, "finding %s %s %" PRIu64 "x: %s\n",
+	    diag_severity_name(f->rule->severity), f->rule->id, f->count,
+	    f->summary);
+}
+
+void
 out_finish(struct out *out, const struct engine *eng,
     const struct run_info *ri)
 {
+	if (out->o.mode == OUT_JSON && out->diag != NULL)
+		diag_walk(out->diag, json_finding, out);
+	else if (out->o.mode == OUT_LINES && out->diag != NULL)
+		diag_walk(out->diag, line_finding, out);
 	if (out->o.mode == OUT_JSON) {
 		json_stats(out, eng, ri);
 		json_flush(out);

@@ -57,7 +57,11 @@ void		 out_exchange(void *arg, const struct exchange *);
 void		 out_session(void *arg, const struct session *);
 void		 out_chain(void *arg, const struct chain *);
 void		 out_host(void *arg, const struct host_info *);
-/* Final output: the stats object (JSON) or the report (text). */
+struct diag;
+/* The findings to write at the end (borrowed; NULL: none). */
+void		 out_set_diag(struct out *, struct diag *);
+/* Final output: the findings, then the stats object (JSON) or the
+ * report (text). */
 void		 out_finish(struct out *, const struct engine *,
 		    const struct run_info *);
 

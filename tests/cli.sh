@@ -54,24 +54,59 @@ t "--port with an unknown protocol: exit 2" status_is 2 "$bin" \
 t "--port with a bad port: exit 2" status_is 2 "$bin" --port kerberos=0 -r x
 t "-c with a bad number: exit 2" status_is 2 "$bin" -c x -r x
 
-if [ ! -f "$kinit" ] || [ ! -f "$msgtypes" ]; then
-	skip "capture-based cases" "shared captures absent"
-	# -w: the connections of failed exchanges, read back
-http=$top_srcdir/captures/http-negotiate.pcap
-t "-w without -r: exit 2" status_is 2 "$bin" -i lo -w "$tmp/w.pcap"
-t "-w with -r -: exit 2" status_is 2 "$bin" -r - -w "$tmp/w.pcap"
-if [ -f "$http" ]; then
+# The cases on the project's own captures: -w, findings and exit status,
+# --explain, colour.
+lab_cases() {
+	http=$top_srcdir/captures/http-negotiate.pcap
+	tdsok=$top_srcdir/captures/tds-healthy.pcap
+	tdsbad=$top_srcdir/captures/tds-wrong-account.pcap
+	t "-w without -r: exit 2" status_is 2 "$bin" -i lo -w "$tmp/w.pcap"
+	t "-w with -r -: exit 2" status_is 2 "$bin" -r - -w "$tmp/w.pcap"
+	t "--explain KRB-AP-MODIFIED: the meaning and setspn" sh -c \
+	    "'$bin' --explain krb-ap-modified | grep -q 'setspn -Q'"
+	t "--explain list: every rule, a line each" sh -c \
+	    "[ \$('$bin' --explain list | grep -c '^[A-Z0-9-]* ') -ge 20 ]"
+	t "--explain of no rule: exit 2" status_is 2 "$bin" --explain NOPE
+	if [ ! -f "$http" ] || [ ! -f "$tdsok" ] || [ ! -f "$tdsbad" ]; then
+		for c in "-w writes" "-w leaves out" "exit 0" "exit 1" \
+		    "findings first" "colour" "NO_COLOR"; do
+			skip "$c" "no lab capture"
+		done
+		return
+	fi
 	t "-w writes the failed connection (KRB-ERROR 31 on 8080)" sh -c \
-	    "'$bin' -r '$http' -w '$tmp/w.pcap' >/dev/null 2>'$tmp/w.err' &&
+	    "'$bin' -r '$http' -w '$tmp/w.pcap' >/dev/null 2>'$tmp/w.err';
+	     [ \$? -eq 1 ] &&
 	     grep -q 'wrote 12 packets of 1 connections' '$tmp/w.err' &&
 	     '$bin' --json -r '$tmp/w.pcap' | grep -q '\"error_code\":31'"
 	t "-w leaves out PREAUTH_REQUIRED and the healthy port 80" sh -c \
 	    "! '$bin' --json -r '$tmp/w.pcap' | \
 	     grep -q '\"error_code\":25\|\"dport\":80,'"
-else
-	skip "-w writes the failed connection" "no lab capture"
-	skip "-w leaves out healthy connections" "no lab capture"
-fi
+	t "a healthy capture: exit 0, Findings: none" sh -c \
+	    "'$bin' -r '$tdsok' | grep -q '^Findings: none'"
+	t "a capture with an error finding: exit 1" status_is 1 \
+	    "$bin" -r "$tdsbad"
+	t "the report names the findings first" sh -c \
+	    "'$bin' -r '$tdsbad' | awk '/^Findings/ {f = NR}
+	     /^(Messages by client|Stories)/ && !s {s = NR}
+	     END {exit !(f > 0 && f < s)}'"
+	if command -v script >/dev/null 2>&1; then
+		t "colour on a terminal" sh -c \
+		    "env -u NO_COLOR script -qec \"'$bin' -r '$tdsbad'\" \
+		     /dev/null | grep -q \"\$(printf '\\033')\\[\""
+		t "NO_COLOR: no colour on a terminal" sh -c \
+		    "NO_COLOR=1 script -qec \"'$bin' -r '$tdsbad'\" \
+		     /dev/null >'$tmp/nc' ; grep -q ERROR '$tmp/nc' &&
+		     ! grep -q \"\$(printf '\\033')\" '$tmp/nc'"
+	else
+		skip "colour on a terminal" "no script(1)"
+		skip "NO_COLOR" "no script(1)"
+	fi
+}
+
+if [ ! -f "$kinit" ] || [ ! -f "$msgtypes" ]; then
+	skip "capture-based cases" "shared captures absent"
+	lab_cases
 echo "1..$n"
 	exit 0
 fi
@@ -156,20 +191,5 @@ t "-v prints one line per message" sh -c \
      \$(grep -c '\"type\":\"krb\"' '$tmp/file.json') ]"
 t "the report counts the messages" sh -c \
     "'$bin' -r '$kinit' | grep -q '^Kerberos: 188 messages'"
-# -w: the connections of failed exchanges, read back
-http=$top_srcdir/captures/http-negotiate.pcap
-t "-w without -r: exit 2" status_is 2 "$bin" -i lo -w "$tmp/w.pcap"
-t "-w with -r -: exit 2" status_is 2 "$bin" -r - -w "$tmp/w.pcap"
-if [ -f "$http" ]; then
-	t "-w writes the failed connection (KRB-ERROR 31 on 8080)" sh -c \
-	    "'$bin' -r '$http' -w '$tmp/w.pcap' >/dev/null 2>'$tmp/w.err' &&
-	     grep -q 'wrote 12 packets of 1 connections' '$tmp/w.err' &&
-	     '$bin' --json -r '$tmp/w.pcap' | grep -q '\"error_code\":31'"
-	t "-w leaves out PREAUTH_REQUIRED and the healthy port 80" sh -c \
-	    "! '$bin' --json -r '$tmp/w.pcap' | \
-	     grep -q '\"error_code\":25\|\"dport\":80,'"
-else
-	skip "-w writes the failed connection" "no lab capture"
-	skip "-w leaves out healthy connections" "no lab capture"
-fi
+lab_cases
 echo "1..$n"

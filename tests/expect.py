@@ -39,9 +39,26 @@ def expected(path):
 
 
 def run(pcap):
-    out = subprocess.run([krbscope, "--json", "-r", pcap],
-                         stdout=subprocess.PIPE, check=False).stdout
-    return [json.loads(line) for line in out.decode().splitlines()]
+    p = subprocess.run([krbscope, "--json", "-r", pcap],
+                       stdout=subprocess.PIPE, check=False)
+    recs = [json.loads(line) for line in p.stdout.decode().splitlines()]
+    for r in recs:
+        if r["type"] == "stats":
+            r["exit_status"] = p.returncode
+    return recs
+
+
+def findings(recs):
+    """The rules of the findings of warning or error severity."""
+    return sorted(set(r["rule"] for r in recs if r["type"] == "finding"
+                      and r["severity"] in ("warning", "error")))
+
+
+def exit_status(recs):
+    for r in recs:
+        if r["type"] == "stats":
+            return r.get("exit_status")
+    return None
 
 
 def seen(recs):
@@ -216,6 +233,22 @@ for exp in sorted(glob.glob(os.path.join(top_srcdir, "captures", "*.expect"))):
         for g in got:
             if g not in want:
                 print("#   unexpected: %s" % " ".join(g))
+    n += 1
+    want_rules = sorted(set(c for c in (cl or []) if c != "none"))
+    got_rules = findings(recs)
+    want_rc = 1 if want_rules else 0
+    ok = want_rules == got_rules and exit_status(recs) == want_rc
+    print("%s %d - %s: findings %s, exit status %d" % (
+        "ok" if ok else "not ok", n, name,
+        " ".join(got_rules) or "none", want_rc))
+    for m in want_rules:
+        if m not in got_rules:
+            print("#   missing: %s" % m)
+    for e in got_rules:
+        if e not in want_rules:
+            print("#   unexpected: %s" % e)
+    if exit_status(recs) != want_rc:
+        print("#   exit status %s" % exit_status(recs))
     sw, st, su, sb = model_lines(exp, "session")
     if not sw and not su and not sb:
         sb = ["(no '# session' line: every capture has a client)"]

@@ -80,7 +80,11 @@ def case(name):
         skip(name, "absent")
         return None
     rc, recs = run(path)
-    eq("%s: exit status 0" % name, rc, 0)
+    warn = any(r.get("type") == "finding" and r.get("severity") in
+               ("warning", "error") for r in recs)
+    eq("%s: exit status %d (findings of warning or worse: %s)" % (
+        name, 1 if warn else 0, "yes" if warn else "no"), rc,
+       1 if warn else 0)
     tap(every_line_is_json_with_type(recs) and recs[-1]["type"] == "stats",
         "%s: NDJSON lines with a type, stats last" % name)
     return recs

@@ -721,7 +721,7 @@ def run_krbscope(krbscope, path):
     p = subprocess.run([krbscope, "-r", path, "--json"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        check=False)
-    if p.returncode != 0:
+    if p.returncode not in (0, 1):	# 1: findings
         raise RuntimeError("krbscope exit %d: %s" % (
             p.returncode, p.stderr.decode(errors="replace").strip()[:200]))
     msgs = []
