@@ -320,12 +320,13 @@ skip_name(struct cur *c)
 	cur_fail(c, E_INVALID);
 }
 
-/* Is one of the an answers of a response a CNAME (type 5)? */
+/* Does the answer section start with a CNAME (type 5)? Servers list an
+ * alias's CNAME before the records it leads to. */
 static int
 has_cname(const uint8_t *p, size_t len, uint16_t an)
 {
 	struct cur c;
-	uint16_t qd, type, rdlen;
+	uint16_t qd, type;
 	int i;
 
 	cur_init(&c, p, len);
@@ -336,16 +337,11 @@ has_cname(const uint8_t *p, size_t len, uint16_t an)
 		skip_name(&c);
 		cur_skip(&c, 4);
 	}
-	for (i = 0; i < an && c.err == 0; i++) {
-		skip_name(&c);
-		type = cur_get_be16(&c);
-		cur_skip(&c, 6);	/* class, TTL */
-		rdlen = cur_get_be16(&c);
-		if (c.err == 0 && type == 5)
-			return 1;
-		cur_skip(&c, rdlen);
-	}
-	return 0;
+	if (an == 0 || c.err != 0)
+		return 0;
+	skip_name(&c);
+	type = cur_get_be16(&c);
+	return c.err == 0 && type == 5;
 }
 
 static int

@@ -136,6 +136,7 @@ static void	http_state_free(void *);
 const struct dissector dis_http = {
 	.name		= "http",
 	.transports	= TRANSPORT_MASK(TRANSPORT_TCP),
+	.flags		= DIS_F_PROBE_DEEP,
 	/*
 	 * No port hints: most HTTP carries no authentication, and following
 	 * every connection on port 80 costs. The probe claims a connection

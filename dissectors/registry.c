@@ -54,11 +54,14 @@ static uint8_t	port_owner[2][65536];
 /* per transport and first payload byte: bit i set when registry[i]'s
  * probe may accept it */
 static uint16_t	probe_mask[2][256];
+static uint16_t	deep_mask;		/* DIS_F_PROBE_DEEP dissectors */
 static int	probe_mask_built;
 
 static int	has_port(const struct dissector *, uint16_t);
 static void	set_owner(int, uint16_t, const struct dissector *const *);
 static void	build_probe_mask(void);
+static const struct dissector *probe_sel(int, const uint8_t *, size_t,
+		    unsigned);
 
 static int
 has_port(const struct dissector *d, uint16_t port)
@@ -84,6 +87,10 @@ build_probe_mask(void)
 	int t, b, tr;
 
 	memset(probe_mask, 0, sizeof(probe_mask));
+	deep_mask = 0;
+	for (d = registry; *d != NULL; d++)
+		if ((*d)->flags & DIS_F_PROBE_DEEP)
+			deep_mask |= (uint16_t)(1u << (d - registry));
 	for (d = registry; *d != NULL; d++)
 		for (t = 0; t < 2; t++) {
 			tr = t == 0 ? TRANSPORT_UDP : TRANSPORT_TCP;
@@ -146,6 +153,21 @@ registry_by_port(int transport, uint16_t sport, uint16_t dport)
 const struct dissector *
 registry_probe(int transport, const uint8_t *p, size_t len)
 {
+	return probe_sel(transport, p, len, 0xffffu);
+}
+
+const struct dissector *
+registry_probe_deep(int transport, const uint8_t *p, size_t len)
+{
+	if (!probe_mask_built)
+		build_probe_mask();
+	return probe_sel(transport, p, len, deep_mask);
+}
+
+/* The probes of the dissectors in sel, registry order. */
+static const struct dissector *
+probe_sel(int transport, const uint8_t *p, size_t len, unsigned sel)
+{
 	const struct dissector *d;
 	struct cur c;
 	unsigned mask;
@@ -158,7 +180,8 @@ registry_probe(int transport, const uint8_t *p, size_t len)
 		build_probe_mask();
 	/* registry order: the lowest bit first */
 	cur_init(&c, p, len);
-	mask = probe_mask[transport == TRANSPORT_TCP][cur_peek_u8(&c, 0)];
+	mask = probe_mask[transport == TRANSPORT_TCP][cur_peek_u8(&c, 0)] &
+	    sel;
 	while (mask != 0) {
 		i = __builtin_ctz(mask);
 		mask &= mask - 1;

@@ -38,6 +38,7 @@
 #define TOOBIG_SECS		30	/* time for the TCP retry */
 #define SKEW_SECS		300	/* the default allowed clock skew */
 #define ERR_RING		32	/* recent KRB-ERRORs' NTSTATUS */
+#define KEY_SLOTS		(2 * DIAG_MAX_FINDINGS)
 
 /* KDC options, bit 0 the MSB (RFC 4120 5.4.1) */
 #define KDCOPT(bit)		(1U << (31 - (bit)))
@@ -275,6 +276,7 @@ struct diag {
 	struct finding	*f;		/* n of them, cap grows to the max */
 	uint64_t	*key;
 	int		 n, cap;
+	int16_t		 slot[KEY_SLOTS];	/* key hash -> index + 1 */
 	int		 chain_noted[DIAG_MAX_FINDINGS];
 	struct diag_stats st;
 	struct roast	 roast[ROAST_CLIENTS];
@@ -293,6 +295,12 @@ static struct finding *add(struct diag *, const char *, int,
 		    const uint8_t *, const char *, const char *,
 		    const uint8_t *, uint16_t, uint64_t, uint64_t,
 		    const struct timeval *);
+static struct finding *add_if(struct diag *, int, const char *, int,
+		    const uint8_t *, const char *, const char *,
+		    const uint8_t *, uint16_t, uint64_t, uint64_t,
+		    const struct timeval *);
+static const struct rule *rule_cached(const char *);
+static void	rehash(struct diag *);
 static void	add_frame(struct finding *, uint64_t);
 static void	princ(char *, size_t, const char *, const char *);
 static const char *addr_text(char *, size_t, int, const uint8_t *);
@@ -469,19 +477,59 @@ add(struct diag *d, const char *id, int family, const uint8_t *client,
     uint16_t port, uint64_t frame_a, uint64_t frame_b,
     const struct timeval *ts)
 {
+	return add_if(d, 1, id, family, client, principal, service, server,
+	    port, frame_a, frame_b, ts);
+}
+
+/* The rule of an ID literal, remembered by the literal's address. */
+static const struct rule *
+rule_cached(const char *id)
+{
+	static struct {
+		const char		*id;
+		const struct rule	*rule;
+	} cache[32];
+	unsigned i, h;
+
+	h = (unsigned)((uintptr_t)id >> 3) % 32;
+	for (i = 0; i < 32; i++, h = (h + 1) % 32) {
+		if (cache[h].id == id)
+			return cache[h].rule;
+		if (cache[h].id == NULL) {
+			cache[h].id = id;
+			cache[h].rule = diag_rule(id);
+			return cache[h].rule;
+		}
+	}
+	return diag_rule(id);
+}
+
+/* add(), or with create 0 only a fold into an existing finding. */
+static struct finding *
+add_if(struct diag *d, int create, const char *id, int family,
+    const uint8_t *client, const char *principal, const char *service,
+    const uint8_t *server, uint16_t port, uint64_t frame_a,
+    uint64_t frame_b, const struct timeval *ts)
+{
 	const struct rule *r;
 	struct finding *f;
 	uint64_t k;
 	int i;
+	unsigned h;
 
-	if ((r = diag_rule(id)) == NULL)
+	if ((r = rule_cached(id)) == NULL)
 		return NULL;
 	d->st.occurrences++;
 	k = find_key(id, family, client, principal, service, server, port);
-	for (i = 0; i < d->n; i++)
+	/* open addressing over the findings' keys */
+	for (h = (unsigned)k % KEY_SLOTS; (i = d->slot[h] - 1) >= 0;
+	    h = (h + 1) % KEY_SLOTS)
 		if (d->key[i] == k && d->f[i].rule == r)
 			break;
-	if (i == d->n) {
+	if (i < 0) {
+		if (!create)
+			return NULL;
+		i = d->n;
 		if (d->n == DIAG_MAX_FINDINGS) {
 			d->st.dropped++;
 			return NULL;
@@ -497,6 +545,7 @@ add(struct diag *d, const char *id, int family, const uint8_t *client,
 		d->key[d->n] = k;
 		d->chain_noted[d->n] = 0;
 		d->n++;
+		d->slot[h] = (int16_t)d->n;
 		d->st.findings++;
 		f->rule = r;
 		if (client != NULL && alen(family) > 0) {
@@ -941,8 +990,18 @@ kdc_error(struct diag *d, const struct exchange *x, const char *p)
 	f = add(d, id, x->family, x->client, p, spn, x->server, x->sport,
 	    x->req_frame, x->rep_frame, &x->req_ts);
 	if (x->error_code == 7 && x->kind == XK_TGS &&
-	    strcmp(id, "SPN-UNKNOWN") == 0)
-		spn_checks(d, x, p);
+	    strcmp(id, "SPN-UNKNOWN") == 0) {
+		/* the name was judged at the first occurrence (past the
+		 * cap: not at all) */
+		if (f == NULL)
+			;
+		else if (f->count > 1)
+			(void)add_if(d, 0, "SPN-MALFORMED", x->family,
+			    x->client, p, x->sname, NULL, 0, x->req_frame,
+			    x->rep_frame, &x->req_ts);
+		else
+			spn_checks(d, x, p);
+	}
 	if (f == NULL || f->summary[0] != '\0')
 		return;
 	addr_text(a, sizeof(a), x->family, x->client);
@@ -1184,7 +1243,7 @@ no_trust_covers(const struct diag *d, const struct exchange *x)
 
 	for (i = 0; i < d->n; i++) {
 		f = &d->f[i];
-		if (strcmp(f->rule->id, "REALM-NO-TRUST") == 0 &&
+		if (f->rule == rule_cached("REALM-NO-TRUST") &&
 		    f->family == x->family &&
 		    memcmp(f->client, x->client, 16) == 0 &&
 		    spn_host_in(x->sname, f->service + 7))
@@ -1205,8 +1264,8 @@ fold_into_no_trust(struct diag *d, struct finding *nt, const char *realm)
 	/* from the end: a drop moves the last finding into slot i */
 	for (i = d->n - 1; i >= 0; i--) {
 		f = &d->f[i];
-		if (i == ni || (strcmp(f->rule->id, "SPN-UNKNOWN") != 0 &&
-		    strcmp(f->rule->id, "SPN-MALFORMED") != 0) ||
+		if (i == ni || (f->rule != rule_cached("SPN-UNKNOWN") &&
+		    f->rule != rule_cached("SPN-MALFORMED")) ||
 		    f->family != d->f[ni].family ||
 		    memcmp(f->client, d->f[ni].client, 16) != 0 ||
 		    !spn_host_in(f->service, realm))
@@ -1225,11 +1284,28 @@ drop(struct diag *d, int i)
 {
 	d->n--;
 	d->st.findings--;
-	if (i == d->n)
-		return;
-	d->f[i] = d->f[d->n];
-	d->key[i] = d->key[d->n];
-	d->chain_noted[i] = d->chain_noted[d->n];
+	if (i != d->n) {
+		d->f[i] = d->f[d->n];
+		d->key[i] = d->key[d->n];
+		d->chain_noted[i] = d->chain_noted[d->n];
+	}
+	rehash(d);
+}
+
+/* The key slots again, after a drop. */
+static void
+rehash(struct diag *d)
+{
+	unsigned h;
+	int i;
+
+	memset(d->slot, 0, sizeof(d->slot));
+	for (i = 0; i < d->n; i++) {
+		for (h = (unsigned)d->key[i] % KEY_SLOTS; d->slot[h] != 0;
+		    h = (h + 1) % KEY_SLOTS)
+			;
+		d->slot[h] = (int16_t)(i + 1);
+	}
 }
 
 /* A service refused the ticket. */
@@ -1439,18 +1515,21 @@ diag_chain(struct diag *d, const struct chain *c)
 	char a[64], m[64], b[64], how[64];
 	int i, j, k, n;
 
-	if (c->n_hops < 2)
-		return;
+	if (c->n_hops < 2 || !c->inferred)
+		return;		/* a ticket proves delegation worked */
 	h1 = &c->hops[0];
 	h2 = &c->hops[1];
+	if (h2->auth != HA_NONE && h2->auth != HA_ANONYMOUS &&
+	    h2->auth != HA_NTLM)
+		return;
 	addr_text(a, sizeof(a), c->family, h1->from);
 	addr_text(m, sizeof(m), c->family, h2->from);
 	addr_text(b, sizeof(b), c->family, h2->to);
 	/* tie the anonymous logins of hop 2 to the user's chain */
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; h2->auth != HA_NTLM && i < d->n; i++) {
 		if (d->chain_noted[i] ||
-		    (strcmp(d->f[i].rule->id, "LOGIN-ANONYMOUS") != 0 &&
-		    strcmp(d->f[i].rule->id, "NTLM-ANONYMOUS") != 0) ||
+		    (d->f[i].rule != rule_cached("LOGIN-ANONYMOUS") &&
+		    d->f[i].rule != rule_cached("NTLM-ANONYMOUS")) ||
 		    d->f[i].family != c->family ||
 		    memcmp(d->f[i].client, h2->from, 16) != 0 ||
 		    !d->f[i].has_server ||
@@ -1470,9 +1549,7 @@ diag_chain(struct diag *d, const struct chain *c)
 		    "%s%s.", c->user[0] != '\0' ? c->user : "a user", a, m,
 		    b, c->inferred ? " (linked by timing)" : "");
 	}
-	if (!c->inferred || h1->delegation != XD_NONE ||
-	    h1->auth != HA_KERBEROS || (h2->auth != HA_NONE &&
-	    h2->auth != HA_ANONYMOUS && h2->auth != HA_NTLM))
+	if (h1->delegation != XD_NONE || h1->auth != HA_KERBEROS)
 		return;
 	f = add(d, "DELEG-NO-FORWARDED-TGT", c->family, h2->from, c->user,
 	    h1->spn, h2->to, h2->port, h1->n_frames > 0 ? h1->frames[0] : 0,

@@ -50,6 +50,11 @@ struct dis_ctx {
 #define DIS_F_UDP_STATELESS	0x1	/* UDP datagrams on its ports need
 					 * no flow: each is decoded on its
 					 * own (DNS) */
+#define DIS_F_PROBE_DEEP	0x2	/* its probe may claim a stream at
+					 * any packet, not only the first
+					 * few (HTTP: the first request or
+					 * answer with an authentication
+					 * header) */
 
 struct dissector {
 	const char	*name;		/* also the JSON "carrier" */
@@ -74,6 +79,9 @@ struct dissector {
 const struct dissector	*registry_by_port(int transport, uint16_t sport,
 			    uint16_t dport);
 const struct dissector	*registry_probe(int transport, const uint8_t *,
+			    size_t);
+/* The same with the DIS_F_PROBE_DEEP dissectors only. */
+const struct dissector	*registry_probe_deep(int transport, const uint8_t *,
 			    size_t);
 const struct dissector	*registry_by_name(const char *);
 /*

@@ -32,6 +32,21 @@
 #define FT_FREE_MAX	1024	/* released flows kept for reuse */
 #define UDP_PROBES	2	/* non-empty datagrams probed per side */
 
+/*
+ * Unclaimed traffic has no flow; to probe only the first packets of each
+ * of its connections ("the first bytes of each direction"), a direct-
+ * mapped table counts the packets probed per connection hash. A
+ * collision starts the count again: bounded, and at worst a few probes
+ * more.
+ */
+#define NPROBE_SLOTS	4096
+#define NPROBE_FIRST	8	/* payload packets probed per connection */
+
+struct nprobe {
+	uint64_t	 hash;
+	unsigned	 count;
+};
+
 struct flowtab {
 	struct flow	**buckets;	/* owned array, borrowed entries */
 	size_t		 nbuckets;	/* power of two */
@@ -42,6 +57,7 @@ struct flowtab {
 	size_t		 n_free;
 	size_t		 count;
 	size_t		 n_unhinted;	/* flows without a port hint */
+	struct nprobe	 nprobe[NPROBE_SLOTS];
 };
 
 static const struct dissector *test_dis;
@@ -346,17 +362,29 @@ l4_wanted(struct engine *eng, const struct ip_info *ip, int transport,
 {
 	struct flowtab *ft = eng->flows;
 	struct flow_key key;
+	struct nprobe *np;
 	uint64_t h;
 	int side;
 
 	if (test_dis != NULL || registry_port_hinted(transport, dport) ||
 	    registry_port_hinted(transport, sport))
 		return 1;
-	if (n > 0 && registry_probe(transport, p, n) != NULL)
+	if (flow_find(ft, ip, sport, dport, &key, &h, &side) != NULL &&
+	    ft->n_unhinted > 0)
 		return 1;
-	if (ft->n_unhinted > 0 &&
-	    flow_find(ft, ip, sport, dport, &key, &h, &side) != NULL)
-		return 1;
+	if (n > 0) {
+		np = &ft->nprobe[h & (NPROBE_SLOTS - 1)];
+		if (np->hash != h) {
+			np->hash = h;
+			np->count = 0;
+		}
+		/* past the first packets, only the probes that look deep */
+		if ((np->count < NPROBE_FIRST ? registry_probe(transport, p,
+		    n) : registry_probe_deep(transport, p, n)) != NULL)
+			return 1;
+		if (np->count < NPROBE_FIRST)
+			np->count++;
+	}
 	eng->st.l4_unclaimed++;
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # krbscope - the man page lints clean and documents every option that
-# --help lists, and no option that does not exist. Prints TAP.
+# --help lists, and no option that does not exist, and every diagnosis
+# rule that --explain list shows, in its order. Prints TAP.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -42,4 +43,40 @@ for o in $(grep -oE '^\.It Fl (\\-[a-z-]+|[A-Za-z])' "$man" |
 		echo "not ok $n - $o in the man page but not in --help"
 	fi
 done
+# --explain in the SYNOPSIS (the loops above check OPTIONS)
+n=$((n + 1))
+if sed -n -e '/^\.Sh SYNOPSIS/,/^\.Sh /p' "$man" |
+    grep -q -- 'Fl \\-explain Ar rule'; then
+	echo "ok $n - --explain in the SYNOPSIS"
+else
+	echo "not ok $n - --explain in the SYNOPSIS of man/krbscope.1"
+fi
+# every rule of --explain list (first column) has its .Sy entry
+n=$((n + 1))
+if rules=$("$top_builddir/krbscope" --explain list | awk '{ print $1 }') &&
+    [ -n "$rules" ]; then
+	echo "ok $n - --explain list lists the rules"
+else
+	echo "not ok $n - --explain list lists the rules"
+	rules=
+fi
+for r in $rules; do
+	n=$((n + 1))
+	if grep -q -- "^\.\(It \)\{0,1\}Sy $r\( \|\$\)" "$man"; then
+		echo "ok $n - rule $r documented"
+	else
+		echo "not ok $n - rule $r documented in man/krbscope.1 (.Sy $r)"
+	fi
+done
+# DIAGNOSIS RULES has those rules and no others, in the table's order
+n=$((n + 1))
+documented=$(sed -n -e '/^\.Sh DIAGNOSIS RULES/,/^\.Sh /p' "$man" |
+    sed -n -e 's/^\.It Sy \([^ ]*\).*/\1/p')
+if [ -n "$rules" ] && [ "$documented" = "$rules" ]; then
+	echo "ok $n - DIAGNOSIS RULES matches --explain list"
+else
+	echo "not ok $n - DIAGNOSIS RULES matches --explain list"
+	echo "#   --explain list: $(echo "$rules" | tr '\n' ' ')"
+	echo "#   man page:       $(echo "$documented" | tr '\n' ' ')"
+fi
 echo "1..$n"
