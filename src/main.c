@@ -475,6 +475,7 @@ main(int argc, char **argv)
 	sinks.out = out;
 	sinks.wf = wpath != NULL ? wfile_new() : NULL;
 	sinks.model = model_new(&ml, to_exchange, &sinks);
+	model_set_spn_all(sinks.model, oo.mode == OUT_JSON);
 	sinks.diag = diag_new(sinks.model);
 	out_set_diag(out, sinks.diag);
 	model_set_session_sink(sinks.model, to_session, to_chain, &sinks);

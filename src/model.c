@@ -231,6 +231,7 @@ struct model {
 	struct hslot	*h;		/* the hosts map, by host_hash() */
 	struct table	 htab;
 	struct spn_parts spn;		/* exchange.spn during the sink call */
+	int		 spn_all;	/* exchange.spn for every kind */
 
 	int		 has_held;	/* an AP exchange whose verdict came
 					 * before its token */
@@ -546,6 +547,12 @@ model_new(const struct model_limits *lim, exchange_sink_fn sink, void *arg)
 }
 
 void
+model_set_spn_all(struct model *md, int on)
+{
+	md->spn_all = on;
+}
+
+void
 model_free(struct model *md)
 {
 	if (md == NULL)
@@ -687,8 +694,10 @@ emit(struct model *md, struct exchange *x)
 {
 	if (md->has_held && x != &md->held)
 		flush_held(md);
-	x->spn = x->sname[0] != '\0' && spn_parse(x->sname, &md->spn) == 0 ?
-	    &md->spn : NULL;
+	/* (the hosts map needs an AP exchange's; the others only when a
+	 * sink shows them) */
+	x->spn = x->sname[0] != '\0' && (x->kind == XK_AP || md->spn_all) &&
+	    spn_parse(x->sname, &md->spn) == 0 ? &md->spn : NULL;
 	h_exchange(md, x);
 	md->st.exchanges++;
 	if (md->sink != NULL)

@@ -101,7 +101,8 @@ struct exchange {
 	struct timeval	 req_ts, rep_ts;
 	int		 n_frames;
 	uint64_t	 frames[XT_MAX_FRAMES];	/* all frames, in order */
-	/* sname taken apart (src/spn.h) when it is well-formed, else NULL:
+	/* sname taken apart (src/spn.h) when it is well-formed, else NULL
+	 * (for AP exchanges; for all with model_set_spn_all()):
 	 * borrowed, valid only during the sink call (a copy of the exchange
 	 * made there keeps a stale pointer: copy *spn too, or call
 	 * spn_parse(sname) again) */
@@ -454,6 +455,8 @@ void		 model_ntlm(struct model *, const struct msg_ctx *,
 void		 model_limits_default(struct model_limits *);
 struct model	*model_new(const struct model_limits *, exchange_sink_fn,
 		    void *arg);
+/* Fill exchange.spn for AS and TGS exchanges too (an output shows it). */
+void		 model_set_spn_all(struct model *, int);
 /* Ends what is pending (XR_UNKNOWN or XR_NO_ANSWER): the end of the
  * capture. The statistics stay readable until model_free(). */
 void		 model_finish(struct model *);

@@ -212,6 +212,8 @@ static void	line_exchange(struct out *, const struct exchange *);
 static void	story_step(char *, size_t, const struct exchange *);
 static void	report_exchange(struct out *, const struct exchange *);
 static void	report_stories(struct out *);
+static void	app_u64(char *, size_t, uint64_t);
+static void	app_padded(char *, size_t, const char *, size_t);
 static void	json_finding(void *, const struct finding *);
 static void	put_wrapped(FILE *, const char *, int, int, int);
 static void	text_finding(void *, const struct finding *);
@@ -2086,6 +2088,33 @@ line_exchange(struct out *out, const struct exchange *x)
 	fputc('\n', fp);
 }
 
+/* v in decimal after dst's text. */
+static void
+app_u64(char *dst, size_t dstsz, uint64_t v)
+{
+	char b[24];
+	size_t i;
+
+	i = sizeof(b) - 1;
+	b[i] = '\0';
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	str_append(dst, dstsz, b + i);
+}
+
+/* s after dst's text, padded with spaces to width. */
+static void
+app_padded(char *dst, size_t dstsz, const char *s, size_t width)
+{
+	size_t n;
+
+	str_append(dst, dstsz, s);
+	for (n = strlen(s); n < width; n++)
+		str_append(dst, dstsz, " ");
+}
+
 /*
  * One step of a client's story:
  * "TGS  MSSQLSvc/sql:1433@LAB  #40-#41  ok  [unconstrained: alice@LAB
@@ -2097,25 +2126,29 @@ story_step(char *dst, size_t dstsz, const struct exchange *x)
 {
 	char b[64];
 
+	/* (no printf: a step per exchange, and vfprintf is a lot of code
+	 * to keep warm) */
 	dst[0] = '\0';
+	app_padded(dst, dstsz, x->kind == XK_AP ? x->carrier :
+	    xkind_str(x->kind), 4);
+	str_append(dst, dstsz, " ");
 	if (x->kind == XK_AP) {
-		snprintf(b, sizeof(b), "%-4s %s:%u ", x->carrier,
-		    addr_str(x->family, x->server), x->sport);
-		str_append(dst, dstsz, b);
+		str_append(dst, dstsz, addr_str(x->family, x->server));
+		str_append(dst, dstsz, ":");
+		app_u64(dst, dstsz, x->sport);
+		str_append(dst, dstsz, " ");
 		str_append(dst, dstsz, x->req_unseen ? "(AP-REQ not seen)" :
 		    x->sname);
 	} else {
-		snprintf(b, sizeof(b), "%-4s ", xkind_str(x->kind));
-		str_append(dst, dstsz, b);
 		str_append(dst, dstsz, x->sname);
 		str_append(dst, dstsz, "@");
 		str_append(dst, dstsz, x->realm);
 	}
-	snprintf(b, sizeof(b), "  #%" PRIu64, x->req_frame);
-	str_append(dst, dstsz, b);
+	str_append(dst, dstsz, "  #");
+	app_u64(dst, dstsz, x->req_frame);
 	if (x->rep_frame != 0 && x->rep_frame != x->req_frame) {
-		snprintf(b, sizeof(b), "-#%" PRIu64, x->rep_frame);
-		str_append(dst, dstsz, b);
+		str_append(dst, dstsz, "-#");
+		app_u64(dst, dstsz, x->rep_frame);
 	}
 	str_append(dst, dstsz, "  ");
 	if (x->result == XR_ERROR && x->has_error_code)

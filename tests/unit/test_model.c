@@ -284,6 +284,7 @@ run_capture(const char *file, struct run *r)
 
 	memset(r, 0, sizeof(*r));
 	r->md = model_new(NULL, collect, &r->xs);
+	model_set_spn_all(r->md, 1);
 	model_set_session_sink(r->md, sess_collect, chain_collect, r);
 	memset(&co, 0, sizeof(co));
 	co.file = file;
