@@ -39,6 +39,9 @@
 #define SKEW_SECS		300	/* the default allowed clock skew */
 #define ERR_RING		32	/* recent KRB-ERRORs' NTSTATUS */
 #define KEY_SLOTS		(2 * DIAG_MAX_FINDINGS)
+/* struct diag.chain_noted bits: texts added to a finding once */
+#define NOTED_CHAIN		0x1
+#define NOTED_FALLBACK		0x2
 
 /* KDC options, bit 0 the MSB (RFC 4120 5.4.1) */
 #define KDCOPT(bit)		(1U << (31 - (bit)))
@@ -305,6 +308,11 @@ static void	add_frame(struct finding *, uint64_t);
 static void	princ(char *, size_t, const char *, const char *);
 static const char *addr_text(char *, size_t, int, const uint8_t *);
 static const char *err_text(char *, size_t, int32_t);
+static const char *carrier_words(const char *);
+static void	link_fallback(struct diag *, const struct session *,
+		    const struct sess_service *, const char *);
+static void	port_check(struct diag *, const struct session *,
+		    const struct sess_service *);
 static const char *ntstatus_text(uint32_t);
 static int	is_weak_etype(int32_t);
 static int	realm_domain_ok(const char *, const char *);
@@ -601,6 +609,30 @@ err_text(char *buf, size_t sz, int32_t code)
 	else
 		textf(buf, sz, "error %d", (int)code);
 	return buf;
+}
+
+/* The service behind a carrier, in the words admins use. */
+static const char *
+carrier_words(const char *carrier)
+{
+	static const struct {
+		const char	*carrier, *words;
+	} t[] = {
+		{ "tds", "SQL Server (TDS)" },
+		{ "smb2", "the SMB server" },
+		{ "http", "the web server" },
+		{ "ldap", "the LDAP server" },
+		{ "dcerpc", "the RPC server" },
+		{ "gss", "the GSS-API service" },
+		{ "kerberos", "the service" },
+		{ NULL, NULL }
+	};
+	int i;
+
+	for (i = 0; carrier != NULL && t[i].carrier != NULL; i++)
+		if (strcmp(t[i].carrier, carrier) == 0)
+			return t[i].words;
+	return "the service";
 }
 
 /* MS-KILE's KERB-EXT-ERROR statuses of CLIENT_REVOKED, in words. */
@@ -1136,7 +1168,8 @@ spn_checks(struct diag *d, const struct exchange *x, const char *p)
 	struct spn_parts sp;
 	struct host_info hi;
 	struct finding *f;
-	char why[256], fix[384], a[64];
+	char why[256], fix[384], nb[384], a[64];
+	const char *dot;
 	uint8_t ip[16];
 	int k, fam;
 
@@ -1208,7 +1241,16 @@ spn_checks(struct diag *d, const struct exchange *x, const char *p)
 	textf(f->summary, sizeof(f->summary), "%s on %s asked for the "
 	    "SPN %s, which cannot match a registration: %s.",
 	    p[0] != '\0' ? p : "A client", a, x->sname, why);
-	if (fix[0] != '\0')
+	if (fix[0] != '\0' && strcasecmp(sp.class, "MSSQLSvc") == 0 &&
+	    (dot = strchr(fix, '.')) != NULL) {
+		/* SQL Server's own pair: FQDN and NetBIOS name */
+		textf(nb, sizeof(nb), "%.*s%s", (int)(dot - fix), fix,
+		    strchr(dot, ':') != NULL ? strchr(dot, ':') : "");
+		textf(f->advice, sizeof(f->advice), "Connect with the "
+		    "host's canonical DNS name: the SPNs the service account "
+		    "should hold are %s and %s (setspn -S for each); or "
+		    "register %s too.", fix, nb, x->sname);
+	} else if (fix[0] != '\0')
 		textf(f->advice, sizeof(f->advice), "Connect with the "
 		    "host's canonical DNS name, whose SPN is %s, or register "
 		    "%s too (setspn -S %s <service account>).", fix,
@@ -1354,9 +1396,11 @@ ap_error(struct diag *d, const struct exchange *x, const char *p)
 	else
 		how[0] = '\0';
 	if (strcmp(id, "TKT-EXPIRED") == 0) {
-		textf(f->summary, sizeof(f->summary), "The %s service on "
-		    "%s:%u refused an expired ticket for %s from %s on %s "
-		    "(%s%s).", x->carrier, b, x->sport, x->sname,
+		textf(f->summary, sizeof(f->summary), "%c%s on %s:%u "
+		    "refused an expired ticket for %s from %s on %s (%s%s).",
+		    carrier_words(x->carrier)[0] == 't' ? 'T' :
+		    carrier_words(x->carrier)[0], carrier_words(x->carrier) +
+		    1, b, x->sport, x->sname,
 		    p[0] != '\0' ? p : "a client", a, e, how);
 		textf(f->advice, sizeof(f->advice), "The client on %s "
 		    "must get a new ticket for %s (klist purge, or a new "
@@ -1364,10 +1408,12 @@ ap_error(struct diag *d, const struct exchange *x, const char *p)
 		    "the ticket lifetime ends.", a, x->sname);
 		return;
 	}
-	textf(f->summary, sizeof(f->summary), "The %s service on %s:%u "
-	    "could not use %s's ticket for %s%s (%s%s): the key it holds "
-	    "is not the key of the account the KDC issued the ticket "
-	    "for.", x->carrier, b, x->sport, p[0] != '\0' ? p : a,
+	textf(f->summary, sizeof(f->summary), "%c%s on %s:%u could not "
+	    "use %s's ticket for %s%s (%s%s): the key it holds is not the "
+	    "key of the account the KDC issued the ticket for.",
+	    carrier_words(x->carrier)[0] == 't' ? 'T' :
+	    carrier_words(x->carrier)[0], carrier_words(x->carrier) + 1, b,
+	    x->sport, p[0] != '\0' ? p : a,
 	    x->sname[0] != '\0' ? x->sname : "its SPN",
 	    x->error_code == 44 && x->has_error_code ?
 	    " (a ticket for another key version)" : "", e, how);
@@ -1461,7 +1507,9 @@ diag_session(struct diag *d, const struct session *s)
 		spn = sv->ntlm_spn[0] != '\0' ? sv->ntlm_spn : sv->spn;
 		addr_text(a, sizeof(a), s->family, s->host);
 		addr_text(b, sizeof(b), s->family, sv->server);
+		port_check(d, s, sv);
 		if (sv->ntlm_fallback) {
+			link_fallback(d, s, sv, spn);
 			f = add(d, "NTLM-FALLBACK", s->family, s->host,
 			    s->principal, spn, sv->server, sv->port,
 			    sv->ntlm_frame, sv->ntlm_rep_frame, &sv->ntlm_ts);
@@ -1507,6 +1555,71 @@ diag_session(struct diag *d, const struct session *s)
 	}
 }
 
+/* The unknown SPN that sent the client to NTLM: say so there. */
+static void
+link_fallback(struct diag *d, const struct session *s,
+    const struct sess_service *sv, const char *spn)
+{
+	struct finding *f;
+	char b[64];
+	int i;
+
+	if (spn[0] == '\0')
+		return;
+	for (i = 0; i < d->n; i++) {
+		f = &d->f[i];
+		if (f->rule != rule_cached("SPN-UNKNOWN") ||
+		    (d->chain_noted[i] & NOTED_FALLBACK) ||
+		    f->family != s->family ||
+		    memcmp(f->client, s->host, 16) != 0 ||
+		    strcasecmp(f->service, spn) != 0)
+			continue;
+		d->chain_noted[i] |= NOTED_FALLBACK;
+		addr_text(b, sizeof(b), s->family, sv->server);
+		textf(f->summary + strlen(f->summary), sizeof(f->summary) -
+		    strlen(f->summary), " The client then logged in to "
+		    "%s:%u with NTLM (#%llu): see NTLM-FALLBACK.", b, sv->port,
+		    (unsigned long long)sv->ntlm_frame);
+		add_frame(f, sv->ntlm_frame);
+	}
+}
+
+/*
+ * A SQL Server SPN with a port other than the one the client then
+ * connected to, refused there: the named instance's dynamic port.
+ */
+static void
+port_check(struct diag *d, const struct session *s,
+    const struct sess_service *sv)
+{
+	struct spn_parts sp;
+	struct finding *f;
+	char a[64], b[64];
+
+	if (sv->n_ap == 0 || sv->ap_result != XR_ERROR || sv->spn[0] == '\0' ||
+	    spn_parse(sv->spn, &sp) != 0 ||
+	    strcasecmp(sp.class, "MSSQLSvc") != 0 || !sp.has_port ||
+	    sp.port == sv->port)
+		return;
+	f = add(d, "SPN-MALFORMED", s->family, s->host, s->principal,
+	    sv->spn, sv->server, sv->port, sv->ap_req_frame,
+	    sv->ap_rep_frame, &sv->ap_first_ts);
+	if (f == NULL || f->summary[0] != '\0')
+		return;
+	addr_text(a, sizeof(a), s->family, s->host);
+	addr_text(b, sizeof(b), s->family, sv->server);
+	textf(f->summary, sizeof(f->summary), "%s on %s used a ticket for "
+	    "%s on port %u of %s, where the service refused it: the SPN "
+	    "names port %u, the connection went to %u (a named instance's "
+	    "port).", s->principal[0] != '\0' ? s->principal : "A client",
+	    a, sv->spn, sv->port, b, sp.port, sv->port);
+	textf(f->advice, sizeof(f->advice), "Register MSSQLSvc/%s:%u (and "
+	    "the NetBIOS form) on the account the instance on port %u runs "
+	    "as (setspn -S MSSQLSvc/%s:%u <service account>), or give the "
+	    "instance a fixed port whose SPN is registered.", sp.host,
+	    sv->port, sv->port, sp.host, sv->port);
+}
+
 void
 diag_chain(struct diag *d, const struct chain *c)
 {
@@ -1527,7 +1640,7 @@ diag_chain(struct diag *d, const struct chain *c)
 	addr_text(b, sizeof(b), c->family, h2->to);
 	/* tie the anonymous logins of hop 2 to the user's chain */
 	for (i = 0; h2->auth != HA_NTLM && i < d->n; i++) {
-		if (d->chain_noted[i] ||
+		if ((d->chain_noted[i] & NOTED_CHAIN) ||
 		    (d->f[i].rule != rule_cached("LOGIN-ANONYMOUS") &&
 		    d->f[i].rule != rule_cached("NTLM-ANONYMOUS")) ||
 		    d->f[i].family != c->family ||
@@ -1542,7 +1655,7 @@ diag_chain(struct diag *d, const struct chain *c)
 				n += h2->frames[k] == d->f[i].frames[j];
 		if (n == 0)
 			continue;
-		d->chain_noted[i] = 1;
+		d->chain_noted[i] |= NOTED_CHAIN;
 		textf(d->f[i].summary + strlen(d->f[i].summary),
 		    sizeof(d->f[i].summary) - strlen(d->f[i].summary),
 		    " It is the second hop of %s's double hop %s -> %s -> "

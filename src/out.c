@@ -2867,7 +2867,9 @@ text_report(struct out *out, const struct engine *eng,
 	if (ri->interrupted)
 		fprintf(fp, "Interrupted: the capture was stopped by a "
 		    "signal.\n");
+	/* the diagnosis, then the stories, then the numbers */
 	report_findings(out);
+	report_stories(out);
 
 	/* messages by client, in order of first appearance */
 	rows = xcalloc(out->n_clients + 1, sizeof(*rows));
@@ -2916,7 +2918,6 @@ text_report(struct out *out, const struct engine *eng,
 			    out->errs_other);
 	}
 
-	report_stories(out);
 	report_carriers(out, st);
 
 	fprintf(fp, "\nTraffic\n");

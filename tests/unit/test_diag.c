@@ -46,6 +46,7 @@ static void	test_roast(void);
 static void	test_skew(void);
 static void	test_anonymous(void);
 static void	test_fold_and_cap(void);
+static void	test_sessions(void);
 
 static void
 collect(void *arg, const struct finding *f)
@@ -544,6 +545,54 @@ test_fold_and_cap(void)
 	diag_free(d);
 }
 
+/* NTLM after an unknown SPN; a SQL SPN for another port. */
+static void
+test_sessions(void)
+{
+	struct exchange x;
+	struct session s;
+	struct diag *d;
+	struct got g;
+	const struct finding *f;
+
+	d = diag_new(NULL);
+	x_init(&x, XK_TGS, XR_ERROR, 7, "cifs/fs.corp.example");
+	diag_exchange(d, &x);
+	memset(&s, 0, sizeof(s));
+	s.family = AF_INET;
+	inet_pton(AF_INET, CLI, s.host);
+	snprintf(s.principal, sizeof(s.principal), "alice@CORP.EXAMPLE");
+	s.n_services = 2;
+	inet_pton(AF_INET, SRV, s.services[0].server);
+	s.services[0].port = 445;
+	s.services[0].carrier = "smb2";
+	s.services[0].ntlm_fallback = 1;
+	s.services[0].ntlm_frame = 30;
+	s.services[0].ntlm_rep_frame = 31;
+	snprintf(s.services[0].ntlm_spn, sizeof(s.services[0].ntlm_spn),
+	    "cifs/fs.corp.example");
+	inet_pton(AF_INET, SRV, s.services[1].server);
+	s.services[1].port = 1533;
+	s.services[1].carrier = "tds";
+	s.services[1].n_ap = 1;
+	s.services[1].ap_result = XR_ERROR;
+	s.services[1].ap_req_frame = 40;
+	snprintf(s.services[1].spn, sizeof(s.services[1].spn),
+	    "MSSQLSvc/sql.corp.example:1433");
+	diag_session(d, &s);
+	walk(d, &g);
+	f = rule_of(&g, "SPN-UNKNOWN");
+	ok(f != NULL && strstr(f->summary, "then logged in to 10.0.0.7:445 "
+	    "with NTLM (#30)") != NULL && rule_of(&g, "NTLM-FALLBACK") != NULL,
+	    "SPN-UNKNOWN names the NTLM fallback that followed");
+	f = rule_of(&g, "SPN-MALFORMED");
+	ok(f != NULL && f->port == 1533 && strstr(f->summary, "names port "
+	    "1433, the connection went to 1533") != NULL && strstr(f->advice,
+	    "MSSQLSvc/sql.corp.example:1533") != NULL,
+	    "SPN-MALFORMED: the SQL SPN's port is not the one connected to");
+	diag_free(d);
+}
+
 int
 main(void)
 {
@@ -555,5 +604,6 @@ main(void)
 	test_skew();
 	test_anonymous();
 	test_fold_and_cap();
+	test_sessions();
 	return done_testing();
 }
