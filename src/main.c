@@ -67,7 +67,6 @@ static void	to_tick(void *, const struct timeval *);
 static void	to_session(void *, const struct session *);
 static void	to_chain(void *, const struct chain *);
 static int	explain(const char *);
-static void	wrap_print(FILE *, const char *);
 static void	to_ntlm(void *, const struct msg_ctx *,
 		    const struct ntlm_msg *);
 static void	to_spnego(void *, const struct msg_ctx *,
@@ -182,41 +181,14 @@ explain(const char *id)
 	}
 	printf("%s (%s): %s\n\n", r->id, diag_severity_name(r->severity),
 	    r->title);
-	printf("What it means:\n");
-	wrap_print(stdout, r->meaning);
-	printf("\nFix:\n");
-	wrap_print(stdout, r->advice);
+	printf("What it means:\n  ");
+	fput_wrapped(stdout, r->meaning, 2, 2, 72);
+	printf("\nFix:\n  ");
+	fput_wrapped(stdout, r->advice, 2, 2, 72);
 	printf("\nRule version %d.\n", DIAG_RULE_VERSION);
 	return 0;
 }
 
-/* Text at 72 columns, indented by two. */
-static void
-wrap_print(FILE *fp, const char *s)
-{
-	const char *w;
-	int col, n;
-
-	col = 0;
-	while (*s != '\0') {
-		while (*s == ' ')
-			s++;
-		for (w = s; *w != '\0' && *w != ' '; w++)
-			;
-		n = (int)(w - s);
-		if (n == 0)
-			break;
-		if (col > 0 && col + 1 + n > 72) {
-			fputc('\n', fp);
-			col = 0;
-		}
-		fprintf(fp, "%s%.*s", col == 0 ? "  " : " ", n, s);
-		col += (col == 0 ? 2 : 1) + n;
-		s = w;
-	}
-	if (col > 0)
-		fputc('\n', fp);
-}
 
 static void
 usage(FILE *fp)

@@ -215,7 +215,6 @@ static void	report_stories(struct out *);
 static void	app_u64(char *, size_t, uint64_t);
 static void	app_padded(char *, size_t, const char *, size_t);
 static void	json_finding(void *, const struct finding *);
-static void	put_wrapped(FILE *, const char *, int, int, int);
 static void	text_finding(void *, const struct finding *);
 static void	report_findings(struct out *);
 static void	line_finding(void *, const struct finding *);
@@ -2995,34 +2994,6 @@ json_finding(void *arg, const struct finding *f)
 	json_end(out);
 }
 
-/* Text folded at width, every line after the first indented by ind. */
-static void
-put_wrapped(FILE *fp, const char *s, int col, int ind, int width)
-{
-	const char *w;
-	size_t n;
-
-	while (*s != '\0') {
-		while (*s == ' ')
-			s++;
-		for (w = s; *w != '\0' && *w != ' '; w++)
-			;
-		n = (size_t)(w - s);
-		if (n == 0)
-			break;
-		if (col > ind && col + 1 + (int)n > width) {
-			fprintf(fp, "\n%*s", ind, "");
-			col = ind;
-		} else if (col > ind) {
-			fputc(' ', fp);
-			col++;
-		}
-		fwrite(s, 1, n, fp);
-		col += (int)n;
-		s = w;
-	}
-	fputc('\n', fp);
-}
 
 static void
 text_finding(void *arg, const struct finding *f)
@@ -3050,9 +3021,9 @@ text_finding(void *arg, const struct finding *f)
 		fputs(" ...", fp);
 	fputc('\n', fp);
 	fprintf(fp, "%10s", "");
-	put_wrapped(fp, f->summary, 10, 10, 78);
+	fput_wrapped(fp, f->summary, 10, 10, 78);
 	fprintf(fp, "%10s%s", "", "fix: ");
-	put_wrapped(fp, f->advice, 15, 15, 78);
+	fput_wrapped(fp, f->advice, 15, 15, 78);
 }
 
 /* The findings first, most severe first; "" when there are none. */

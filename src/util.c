@@ -427,3 +427,32 @@ tv_diff(const struct timeval *a, const struct timeval *b)
 	return (double)(a->tv_sec - b->tv_sec) +
 	    (double)(a->tv_usec - b->tv_usec) / 1e6;
 }
+
+/* Text folded at width, every line after the first indented by ind. */
+void
+fput_wrapped(FILE *fp, const char *s, int col, int ind, int width)
+{
+	const char *w;
+	size_t n;
+
+	while (*s != '\0') {
+		while (*s == ' ')
+			s++;
+		for (w = s; *w != '\0' && *w != ' '; w++)
+			;
+		n = (size_t)(w - s);
+		if (n == 0)
+			break;
+		if (col > ind && col + 1 + (int)n > width) {
+			fprintf(fp, "\n%*s", ind, "");
+			col = ind;
+		} else if (col > ind) {
+			fputc(' ', fp);
+			col++;
+		}
+		fwrite(s, 1, n, fp);
+		col += (int)n;
+		s = w;
+	}
+	fputc('\n', fp);
+}

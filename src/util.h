@@ -8,6 +8,7 @@
 #define KS_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/time.h>
 
@@ -38,5 +39,10 @@ void	 fmt_addr(char *dst, size_t dstsz, int family, const uint8_t *addr);
 
 /* a - b in seconds, as a double */
 double	 tv_diff(const struct timeval *a, const struct timeval *b);
+
+/* s folded at width, words apart by one space: the cursor is at column
+ * col, every new line indented by ind. Ends with a newline. */
+void		 fput_wrapped(FILE *, const char *s, int col, int ind,
+		    int width);
 
 #endif /* KS_UTIL_H */
