@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -38,6 +40,8 @@ struct capture {
 	long			 count, seen;
 	uint64_t		 frame;
 	int			 stop;	/* -c reached */
+	struct capture_hook	 hook;
+	int			 have_hook;
 };
 
 static pcap_t * volatile	 active;	/* for the signal handler */
@@ -84,6 +88,10 @@ static void	on_signal(int);
 static void	on_packet(u_char *, const struct pcap_pkthdr *,
 		    const u_char *);
 static int	run_pcapfile(struct capture *, char *, size_t);
+static int	run_hooked(struct capture *, char *, size_t);
+static int	read_batch(struct capture *, int64_t, int64_t *, int *,
+		    char *, size_t);
+static int64_t	mono_ms(void);
 static int	drop_privileges(const char *, char *, size_t);
 
 const char *
@@ -292,6 +300,136 @@ run_pcapfile(struct capture *cap, char *err, size_t errsz)
 	return 0;
 }
 
+void
+capture_set_hook(struct capture *cap, const struct capture_hook *h)
+{
+	cap->hook = *h;
+	cap->have_hook = h != NULL && h->poll != NULL;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Some packets, never waiting on the wire: live, what the non-blocking
+ * descriptor has; from a file, up to 2000 packets or 20 ms, and with
+ * realtime only those whose time has come (*wait_ms: how long until the
+ * next). 1 when a file ended, 0 on, -1 an error.
+ */
+static int
+read_batch(struct capture *cap, int64_t t0, int64_t *wait_ms, int *first,
+    char *err, size_t errsz)
+{
+	static struct pcapfile_rec rec;
+	static int have_rec;
+	static int64_t file0;
+	struct pcap_pkthdr h;
+	int64_t start, due;
+	int n, rc;
+
+	*wait_ms = 0;
+	if (cap->live || cap->pf == NULL) {
+		rc = pcap_dispatch(cap->pc, cap->live ? -1 : 256, on_packet,
+		    (u_char *)cap);
+		if (rc == PCAP_ERROR) {
+			snprintf(err, errsz, "%s", pcap_geterr(cap->pc));
+			return -1;
+		}
+		return !cap->live && rc == 0 ? 1 : 0;
+	}
+	start = mono_ms();
+	for (n = 0; n < 2000 && !cap->stop; n++) {
+		if (!have_rec) {
+			if ((rc = pcapfile_next(cap->pf, &rec, err,
+			    errsz)) < 0)
+				return -1;
+			if (rc == 0)
+				return 1;
+			have_rec = 1;
+		}
+		if (cap->hook.realtime) {
+			if (*first) {
+				file0 = rec.sec * 1000 + rec.usec / 1000;
+				*first = 0;
+			}
+			due = rec.sec * 1000 + rec.usec / 1000 - file0;
+			if (due > mono_ms() - t0) {
+				*wait_ms = due - (mono_ms() - t0);
+				return 0;
+			}
+		}
+		h.ts.tv_sec = (time_t)rec.sec;
+		h.ts.tv_usec = (suseconds_t)rec.usec;
+		h.caplen = rec.caplen;
+		h.len = rec.wirelen;
+		have_rec = 0;
+		on_packet((u_char *)cap, &h, rec.data);
+		if ((n & 63) == 63 && mono_ms() - start >= 20)
+			break;
+	}
+	return 0;
+}
+
+/* The read loop with a screen beside it (struct capture_hook). */
+static int
+run_hooked(struct capture *cap, char *err, size_t errsz)
+{
+	struct pollfd pfd[2];
+	struct timeval now;
+	int64_t t0, last_ui, last_tick, wait;
+	int nfd, input, ended, first, rc, timeout;
+
+	if (cap->live && pcap_setnonblock(cap->pc, 1, err) != 0)
+		return -1;
+	t0 = mono_ms();
+	last_ui = last_tick = 0;
+	ended = 0;
+	first = 1;
+	wait = 0;
+	while (!interrupted && !cap->stop) {
+		nfd = 0;
+		pfd[nfd].fd = 0;
+		pfd[nfd++].events = POLLIN;
+		if (cap->live && pcap_get_selectable_fd(cap->pc) >= 0) {
+			pfd[nfd].fd = pcap_get_selectable_fd(cap->pc);
+			pfd[nfd++].events = POLLIN;
+		}
+		/* a file: only input can wait, and the realtime pace */
+		timeout = cap->live ? 100 : ended ? 250 : (int)(wait > 50 ?
+		    50 : wait);
+		if (poll(pfd, (nfds_t)nfd, timeout) < 0 && errno != EINTR)
+			break;
+		input = (pfd[0].revents & (POLLIN | POLLHUP)) != 0;
+		if (input || mono_ms() - last_ui >= 250) {
+			if (cap->hook.poll(cap->hook.arg, input))
+				break;
+			last_ui = mono_ms();
+		}
+		if (ended)
+			continue;
+		if ((rc = read_batch(cap, t0, &wait, &first, err,
+		    errsz)) < 0)
+			return -1;
+		if (rc == 1) {
+			ended = 1;
+			if (!cap->hook.hold)
+				break;
+		}
+		if (cap->live && mono_ms() - last_tick >= 100) {
+			gettimeofday(&now, NULL);
+			engine_idle(cap->eng, &now);
+			last_tick = mono_ms();
+		}
+	}
+	return 0;
+}
+
 int
 capture_run(struct capture *cap, struct engine *eng, long count, char *err,
     size_t errsz)
@@ -304,6 +442,12 @@ capture_run(struct capture *cap, struct engine *eng, long count, char *err,
 	eng->linktype = pcap_datalink(cap->pc);
 	active = cap->pc;
 	rc = 0;
+	if (cap->have_hook) {
+		rc = run_hooked(cap, err, errsz);
+		active = NULL;
+		cap->eng = NULL;
+		return rc < 0 ? -1 : 0;
+	}
 	if (cap->pf != NULL) {
 		rc = run_pcapfile(cap, err, errsz);
 		active = NULL;

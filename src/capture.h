@@ -32,6 +32,24 @@ const char	*capture_filter(const struct capture *);	/* in use */
 int		 capture_run(struct capture *, struct engine *, long count,
 		    char *err, size_t errsz);
 int		 capture_interrupted(void);
+
+/*
+ * A screen beside the capture (the live view): poll is called about
+ * every 250 ms of wall time and at once when standard input has
+ * something to read (input 1); it returns 1 to stop. The loop never
+ * waits on it: packets are read in batches between calls (live: a
+ * non-blocking descriptor). A file is read as fast as it goes, or with
+ * realtime at the pace of its timestamps; with hold the loop keeps
+ * calling poll after the end of a file until it says stop.
+ */
+struct capture_hook {
+	int		(*poll)(void *arg, int input);
+	void		*arg;
+	int		 realtime;
+	int		 hold;
+};
+void		 capture_set_hook(struct capture *,
+		    const struct capture_hook *);
 void		 capture_stats(struct capture *, struct stats *);
 void		 capture_close(struct capture *);
 const char	*capture_default_filter(int dlt);

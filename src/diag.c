@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,22 +337,7 @@ static void	roast_note(struct diag *, const struct msg_ctx *,
 		    const struct krb_msg *);
 static const struct errinfo *err_find(const struct diag *, uint64_t);
 static int	cmp_findings(const void *, const void *);
-static void	textf(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 
-/*
- * The texts of a finding: cut to fit (they are capped by design), so
- * through vsnprintf, whose truncation the compiler does not second-guess.
- */
-static void
-textf(char *dst, size_t sz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(dst, sz, fmt, ap);
-	va_end(ap);
-}
 
 const struct rule *
 diag_rules(void)
@@ -605,9 +589,9 @@ err_text(char *buf, size_t sz, int32_t code)
 	const char *s;
 
 	if ((s = krb_error_name(code)) != NULL)
-		textf(buf, sz, "%s (%d)", s, (int)code);
+		str_printf(buf, sz, "%s (%d)", s, (int)code);
 	else
-		textf(buf, sz, "error %d", (int)code);
+		str_printf(buf, sz, "error %d", (int)code);
 	return buf;
 }
 
@@ -733,18 +717,18 @@ diag_krb(struct diag *d, const struct msg_ctx *mc, const struct krb_msg *m)
 		addr_text(a, sizeof(a), mc->family, mc->dst);
 		addr_text(b, sizeof(b), mc->family, mc->src);
 		if (m->has_clock_offset && !kdc)
-			textf(e, sizeof(e), "; its clock is %lld s %s the "
+			str_printf(e, sizeof(e), "; its clock is %lld s %s the "
 			    "client's", (long long)(off < 0 ? -off : off),
 			    off < 0 ? "behind" : "ahead of");
 		else
 			e[0] = '\0';
-		textf(f->summary, sizeof(f->summary), "%s at %s refused "
+		str_printf(f->summary, sizeof(f->summary), "%s at %s refused "
 		    "%s%s%s for clock skew (%s)%s.", mc->dport == 88 ||
 		    kdc ? "The KDC" : "The service", b,
 		    p[0] != '\0' ? p : a, p[0] != '\0' ? " on " : "",
 		    p[0] != '\0' ? a : "", m->has_error && m->error_code == 37 ?
 		    "KRB_AP_ERR_SKEW" : "time difference over 5 minutes", e);
-		textf(f->advice, sizeof(f->advice), "Synchronise the "
+		str_printf(f->advice, sizeof(f->advice), "Synchronise the "
 		    "clocks of %s and %s with the domain's time source "
 		    "(w32tm /resync, or chrony/ntpd); Kerberos allows 5 "
 		    "minutes.", a, b);
@@ -759,12 +743,12 @@ diag_krb(struct diag *d, const struct msg_ctx *mc, const struct krb_msg *m)
 		if (f == NULL || f->summary[0] != '\0')
 			break;
 		addr_text(a, sizeof(a), mc->family, mc->dst);
-		textf(f->summary, sizeof(f->summary), "The KDC issued %s "
+		str_printf(f->summary, sizeof(f->summary), "The KDC issued %s "
 		    "on %s a ticket for %s encrypted with %s.",
 		    p[0] != '\0' ? p : "a client", a, m->ticket.sname,
 		    krb_etype_name(m->ticket.etype) != NULL ?
 		    krb_etype_name(m->ticket.etype) : "a weak type");
-		textf(f->advice, sizeof(f->advice), "Enable AES for the "
+		str_printf(f->advice, sizeof(f->advice), "Enable AES for the "
 		    "account that holds %s (msDS-SupportedEncryptionTypes = "
 		    "0x18) and reset its password so that AES keys exist.",
 		    m->ticket.sname);
@@ -835,13 +819,13 @@ roast_note(struct diag *d, const struct msg_ctx *mc, const struct krb_msg *m)
 	for (k = 0; k < r->n_frames; k++)
 		add_frame(f, r->frames[k]);
 	addr_text(a, sizeof(a), mc->family, mc->src);
-	textf(f->summary, sizeof(f->summary), "%s asked the KDC for "
+	str_printf(f->summary, sizeof(f->summary), "%s asked the KDC for "
 	    "RC4 service tickets for %d%s different SPNs within %d "
 	    "minutes: the pattern of Kerberoasting.", a, r->n_spns,
 	    r->n_spns == ROAST_SPNS ? " or more" : "",
 	    ROAST_WINDOW_SECS / 60);
 	if (!r->reported)
-		textf(f->advice, sizeof(f->advice), "Find the process on "
+		str_printf(f->advice, sizeof(f->advice), "Find the process on "
 		    "%s that asks for the tickets; give the service "
 		    "accounts long random passwords (managed service "
 		    "accounts) and AES only.", a);
@@ -881,10 +865,10 @@ diag_auth(struct diag *d, const struct msg_ctx *mc, const struct auth_rec *a)
 		return;
 	addr_text(c, sizeof(c), mc->family, mc->dst);
 	addr_text(s, sizeof(s), mc->family, mc->src);
-	textf(f->summary, sizeof(f->summary), "SQL Server %s:%u refused "
+	str_printf(f->summary, sizeof(f->summary), "SQL Server %s:%u refused "
 	    "the login from %s with error 18456: \"%s\" The connection "
 	    "came without credentials.", s, mc->sport, c, msg);
-	textf(f->advice, sizeof(f->advice), "If %s acts for a user (a "
+	str_printf(f->advice, sizeof(f->advice), "If %s acts for a user (a "
 	    "web or application tier), let its account delegate to "
 	    "MSSQLSvc/<sql host FQDN>:%u (constrained delegation, Kerberos "
 	    "only) and make sure the user's login to %s is Kerberos.", c,
@@ -916,12 +900,12 @@ diag_exchange(struct diag *d, const struct exchange *x)
 			return;
 		addr_text(a, sizeof(a), x->family, x->client);
 		addr_text(b, sizeof(b), x->family, x->server);
-		textf(f->summary, sizeof(f->summary), "The KDC %s (%s %u) "
+		str_printf(f->summary, sizeof(f->summary), "The KDC %s (%s %u) "
 		    "never answered %s's %s request%s%s.", b,
 		    x->transport == TRANSPORT_TCP ? "TCP" : "UDP", x->sport,
 		    a, x->kind == XK_AS ? "AS" : "TGS",
 		    p[0] != '\0' ? " for " : "", p);
-		textf(f->advice, sizeof(f->advice), "Check that the KDC "
+		str_printf(f->advice, sizeof(f->advice), "Check that the KDC "
 		    "on %s runs and that %s port %u reaches it from %s "
 		    "(firewalls; DNS SRV _kerberos records; krb5.conf kdc =).",
 		    b, x->transport == TRANSPORT_TCP ? "TCP" : "UDP",
@@ -935,11 +919,11 @@ diag_exchange(struct diag *d, const struct exchange *x)
 		if (f == NULL || f->summary[0] != '\0')
 			return;
 		addr_text(a, sizeof(a), x->family, x->client);
-		textf(f->summary, sizeof(f->summary), "The KDC issued a "
+		str_printf(f->summary, sizeof(f->summary), "The KDC issued a "
 		    "TGT for %s to %s without pre-authentication: anyone can "
 		    "ask for it and crack the password offline.",
 		    p[0] != '\0' ? p : "a client", a);
-		textf(f->advice, sizeof(f->advice), "Require "
+		str_printf(f->advice, sizeof(f->advice), "Require "
 		    "pre-authentication for %s (clear 'Do not require "
 		    "Kerberos preauthentication'; MIT: modprinc "
 		    "+requires_preauth).", p[0] != '\0' ? p : "the account");
@@ -1040,20 +1024,20 @@ kdc_error(struct diag *d, const struct exchange *x, const char *p)
 	addr_text(b, sizeof(b), x->family, x->server);
 	err_text(e, sizeof(e), x->error_code);
 	if (strcmp(id, "SPN-UNKNOWN") == 0) {
-		textf(f->summary, sizeof(f->summary), "No account holds "
+		str_printf(f->summary, sizeof(f->summary), "No account holds "
 		    "the SPN %s: the KDC %s answered %s to %s on %s.", spn, b,
 		    e, p[0] != '\0' ? p : "a client", a);
-		textf(f->advice, sizeof(f->advice), "setspn -Q %s (is it "
+		str_printf(f->advice, sizeof(f->advice), "setspn -Q %s (is it "
 		    "on any account?); then setspn -S %s <the account the "
 		    "service runs as>, or make the client use a name whose "
 		    "SPN is registered.", spn, spn);
 	} else if (strcmp(id, "REALM-NO-TRUST") == 0) {
-		textf(tgt, sizeof(tgt), "%s", spn + 7);
-		textf(f->summary, sizeof(f->summary), "The KDC of %s has "
+		str_printf(tgt, sizeof(tgt), "%s", spn + 7);
+		str_printf(f->summary, sizeof(f->summary), "The KDC of %s has "
 		    "no path to the realm %s (%s for %s): %s on %s cannot "
 		    "reach services there.", x->realm, tgt, e, spn,
 		    p[0] != '\0' ? p : "the client", a);
-		textf(f->advice, sizeof(f->advice), "Create the trust "
+		str_printf(f->advice, sizeof(f->advice), "Create the trust "
 		    "between %s and %s (an MIT KDC needs the keys "
 		    "krbtgt/%s@%s on both sides), or fix the realm the "
 		    "service's host maps to (domain_realm).", x->realm, tgt,
@@ -1061,16 +1045,16 @@ kdc_error(struct diag *d, const struct exchange *x, const char *p)
 		/* (f may move: last) */
 		fold_into_no_trust(d, f, tgt);
 	} else if (strcmp(id, "SPN-DUPLICATE") == 0) {
-		textf(f->summary, sizeof(f->summary), "The SPN %s is "
+		str_printf(f->summary, sizeof(f->summary), "The SPN %s is "
 		    "registered on more than one account: the KDC %s "
 		    "answered %s to %s.", spn, b, e,
 		    p[0] != '\0' ? p : a);
-		textf(f->advice, sizeof(f->advice), "setspn -Q %s lists "
+		str_printf(f->advice, sizeof(f->advice), "setspn -Q %s lists "
 		    "the holders; setspn -D %s <each wrong account>, keep it "
 		    "only on the service's account (setspn -X finds all "
 		    "duplicates).", spn, spn);
 	} else if (strcmp(id, "DELEG-S4U-DENIED") == 0) {
-		textf(f->summary, sizeof(f->summary), "The KDC refused "
+		str_printf(f->summary, sizeof(f->summary), "The KDC refused "
 		    "%s on %s %s to %s%s%s (%s): %s is not in its "
 		    "msDS-AllowedToDelegateTo, or the user is sensitive or "
 		    "in Protected Users; the wire does not tell which.",
@@ -1079,7 +1063,7 @@ kdc_error(struct diag *d, const struct exchange *x, const char *p)
 		    "constrained delegation (S4U2Proxy)", spn,
 		    x->for_user[0] != '\0' ? " for " : "", x->for_user, e,
 		    spn);
-		textf(f->advice, sizeof(f->advice), "Add %s to the "
+		str_printf(f->advice, sizeof(f->advice), "Add %s to the "
 		    "delegation list of %s (Delegation tab: 'Trust this "
 		    "user for delegation to specified services only'); if "
 		    "it is there, check whether %s is marked 'sensitive and "
@@ -1087,16 +1071,16 @@ kdc_error(struct diag *d, const struct exchange *x, const char *p)
 		    p[0] != '\0' ? p : a, x->for_user[0] != '\0' ?
 		    x->for_user : "the user");
 	} else if (strcmp(id, "DELEG-NOT-FORWARDABLE") == 0) {
-		textf(f->summary, sizeof(f->summary), "The KDC would not "
+		str_printf(f->summary, sizeof(f->summary), "The KDC would not "
 		    "forward the TGT of %s on %s (%s).", p[0] != '\0' ? p :
 		    "the client", a, e);
-		textf(f->advice, sizeof(f->advice), "Clear 'Account is "
+		str_printf(f->advice, sizeof(f->advice), "Clear 'Account is "
 		    "sensitive and cannot be delegated' on %s if it must be "
 		    "delegated, or use constrained delegation.",
 		    p[0] != '\0' ? p : "the account");
 	} else {
 		/* the account, etype and realm rules */
-		textf(f->summary, sizeof(f->summary), "The KDC %s refused "
+		str_printf(f->summary, sizeof(f->summary), "The KDC %s refused "
 		    "%s on %s: %s%s%s.", b, p[0] != '\0' ? p : "a client", a,
 		    e, why != NULL ? ": " : "", why != NULL ? why : "");
 		account_advice(f, x->error_code, p[0] != '\0' ? p :
@@ -1111,35 +1095,35 @@ account_advice(struct finding *f, int32_t code, const char *who,
 {
 	switch (code) {
 	case 24:
-		textf(f->advice, sizeof(f->advice), "Update the password of "
+		str_printf(f->advice, sizeof(f->advice), "Update the password of "
 		    "%s where %s stores it (a service, a scheduled task, a "
 		    "mapped drive, a saved credential); repeated failures "
 		    "lock the account out.", who, host);
 		break;
 	case 18:
-		textf(f->advice, sizeof(f->advice), "Enable or unlock %s "
+		str_printf(f->advice, sizeof(f->advice), "Enable or unlock %s "
 		    "(Active Directory Users and Computers, Unlock-ADAccount; "
 		    "MIT: kadmin modprinc -unlock / +allow_tix), then find "
 		    "what keeps trying a wrong password from %s.", who, host);
 		break;
 	case 23:
-		textf(f->advice, sizeof(f->advice), "Change the password of "
+		str_printf(f->advice, sizeof(f->advice), "Change the password of "
 		    "%s (kpasswd, or at the next logon); for a service "
 		    "account use a managed service account or a password "
 		    "that does not expire.", who);
 		break;
 	case 1:
-		textf(f->advice, sizeof(f->advice), "Extend the expiry date "
+		str_printf(f->advice, sizeof(f->advice), "Extend the expiry date "
 		    "of %s (accountExpires; MIT: modprinc -expire), or have "
 		    "%s use another account.", who, host);
 		break;
 	case 6:
-		textf(f->advice, sizeof(f->advice), "Check the name %s that "
+		str_printf(f->advice, sizeof(f->advice), "Check the name %s that "
 		    "%s uses: %s has no such account (a typo, a deleted "
 		    "account, the wrong realm).", who, host, realm);
 		break;
 	case 14:
-		textf(f->advice, sizeof(f->advice), "Align the encryption "
+		str_printf(f->advice, sizeof(f->advice), "Align the encryption "
 		    "types of %s, of the client on %s and of the KDC "
 		    "(msDS-SupportedEncryptionTypes, the 'Configure "
 		    "encryption types' policy, krb5.conf permitted_enctypes), "
@@ -1147,12 +1131,12 @@ account_advice(struct finding *f, int32_t code, const char *who,
 		    "exist.", who, host);
 		break;
 	case 68:
-		textf(f->advice, sizeof(f->advice), "Fix the realm %s uses "
+		str_printf(f->advice, sizeof(f->advice), "Fix the realm %s uses "
 		    "(krb5.conf default_realm and domain_realm, the KDC "
 		    "list): the KDC is not one of %s.", host, realm);
 		break;
 	default:
-		textf(f->advice, sizeof(f->advice), "%s", f->rule->advice);
+		str_printf(f->advice, sizeof(f->advice), "%s", f->rule->advice);
 		break;
 	}
 }
@@ -1177,7 +1161,7 @@ spn_checks(struct diag *d, const struct exchange *x, const char *p)
 		return;
 	why[0] = fix[0] = '\0';
 	if (sp.ip_literal != 0) {
-		textf(why, sizeof(why), "its host part %s is an IP "
+		str_printf(why, sizeof(why), "its host part %s is an IP "
 		    "address (Kerberos needs a name)", sp.host);
 		/* the name DNS gave that address, when seen */
 		fam = sp.ip_literal == 6 ? AF_INET6 : AF_INET;
@@ -1186,19 +1170,19 @@ spn_checks(struct diag *d, const struct exchange *x, const char *p)
 			for (k = 0; k < hi.n_names; k++)
 				if (hi.names[k].source == HN_DNS) {
 					if (sp.has_port)
-						textf(fix, sizeof(fix),
+						str_printf(fix, sizeof(fix),
 						    "%s/%s:%u", sp.class,
 						    hi.names[k].name,
 						    sp.port);
 					else
-						textf(fix, sizeof(fix),
+						str_printf(fix, sizeof(fix),
 						    "%s/%s", sp.class,
 						    hi.names[k].name);
 					break;
 				}
 	}
 	else if (sp.short_name)
-		textf(why, sizeof(why), "its host part %s is a short "
+		str_printf(why, sizeof(why), "its host part %s is a short "
 		    "name, not the fully qualified one", sp.host);
 	else if (d->md != NULL &&
 	    model_host_by_name(d->md, sp.host, &hi) == 0) {
@@ -1208,27 +1192,27 @@ spn_checks(struct diag *d, const struct exchange *x, const char *p)
 			    hi.names[k].alias_of[0] != '\0')
 				break;
 		if (k < hi.n_names) {
-			textf(why, sizeof(why), "%s is a DNS alias "
+			str_printf(why, sizeof(why), "%s is a DNS alias "
 			    "(CNAME) of %s", sp.host, hi.names[k].alias_of);
 			if (sp.has_port)
-				textf(fix, sizeof(fix), "%s/%s:%u",
+				str_printf(fix, sizeof(fix), "%s/%s:%u",
 				    sp.class, hi.names[k].alias_of, sp.port);
 			else
-				textf(fix, sizeof(fix), "%s/%s", sp.class,
+				str_printf(fix, sizeof(fix), "%s/%s", sp.class,
 				    hi.names[k].alias_of);
 		}
 	}
 	if (why[0] == '\0' && strcasecmp(sp.class, "HTTP") == 0 &&
 	    sp.has_port)
-		textf(why, sizeof(why), "an HTTP SPN carries no port "
+		str_printf(why, sizeof(why), "an HTTP SPN carries no port "
 		    "(%u)", sp.port);
 	if (why[0] == '\0' && sp.instance[0] != '\0' &&
 	    strcasecmp(sp.class, "MSSQLSvc") == 0)
-		textf(why, sizeof(why), "it names the instance %s; over "
+		str_printf(why, sizeof(why), "it names the instance %s; over "
 		    "TCP the SPN carries the port", sp.instance);
 	if (why[0] == '\0' && x->realm[0] != '\0' &&
 	    !realm_domain_ok(sp.host, x->realm))
-		textf(why, sizeof(why), "%s is outside the DNS domain of "
+		str_printf(why, sizeof(why), "%s is outside the DNS domain of "
 		    "the realm %s (the client may have mapped it to the wrong "
 		    "realm)", sp.host, x->realm);
 	if (why[0] == '\0')
@@ -1238,25 +1222,25 @@ spn_checks(struct diag *d, const struct exchange *x, const char *p)
 	if (f == NULL || f->summary[0] != '\0')
 		return;
 	addr_text(a, sizeof(a), x->family, x->client);
-	textf(f->summary, sizeof(f->summary), "%s on %s asked for the "
+	str_printf(f->summary, sizeof(f->summary), "%s on %s asked for the "
 	    "SPN %s, which cannot match a registration: %s.",
 	    p[0] != '\0' ? p : "A client", a, x->sname, why);
 	if (fix[0] != '\0' && strcasecmp(sp.class, "MSSQLSvc") == 0 &&
 	    (dot = strchr(fix, '.')) != NULL) {
 		/* SQL Server's own pair: FQDN and NetBIOS name */
-		textf(nb, sizeof(nb), "%.*s%s", (int)(dot - fix), fix,
+		str_printf(nb, sizeof(nb), "%.*s%s", (int)(dot - fix), fix,
 		    strchr(dot, ':') != NULL ? strchr(dot, ':') : "");
-		textf(f->advice, sizeof(f->advice), "Connect with the "
+		str_printf(f->advice, sizeof(f->advice), "Connect with the "
 		    "host's canonical DNS name: the SPNs the service account "
 		    "should hold are %s and %s (setspn -S for each); or "
 		    "register %s too.", fix, nb, x->sname);
 	} else if (fix[0] != '\0')
-		textf(f->advice, sizeof(f->advice), "Connect with the "
+		str_printf(f->advice, sizeof(f->advice), "Connect with the "
 		    "host's canonical DNS name, whose SPN is %s, or register "
 		    "%s too (setspn -S %s <service account>).", fix,
 		    x->sname, x->sname);
 	else
-		textf(f->advice, sizeof(f->advice), "Connect with the "
+		str_printf(f->advice, sizeof(f->advice), "Connect with the "
 		    "server's fully qualified DNS name (its A record), so "
 		    "that the client asks for %s/<host FQDN>%s; the service "
 		    "account should hold both %s/<host FQDN> and "
@@ -1383,7 +1367,7 @@ ap_error(struct diag *d, const struct exchange *x, const char *p)
 			return;
 		id = "KRB-AP-MODIFIED";
 		carrier_only = 1;
-		textf(e, sizeof(e), "%s", x->carrier_result);
+		str_printf(e, sizeof(e), "%s", x->carrier_result);
 	}
 	f = add(d, id, x->family, x->client, p, x->sname, x->server, x->sport,
 	    x->req_frame, x->rep_frame, &x->req_ts);
@@ -1392,23 +1376,23 @@ ap_error(struct diag *d, const struct exchange *x, const char *p)
 	addr_text(a, sizeof(a), x->family, x->client);
 	addr_text(b, sizeof(b), x->family, x->server);
 	if (x->carrier_result[0] != '\0' && !carrier_only)
-		textf(how, sizeof(how), ", then %s", x->carrier_result);
+		str_printf(how, sizeof(how), ", then %s", x->carrier_result);
 	else
 		how[0] = '\0';
 	if (strcmp(id, "TKT-EXPIRED") == 0) {
-		textf(f->summary, sizeof(f->summary), "%c%s on %s:%u "
+		str_printf(f->summary, sizeof(f->summary), "%c%s on %s:%u "
 		    "refused an expired ticket for %s from %s on %s (%s%s).",
 		    carrier_words(x->carrier)[0] == 't' ? 'T' :
 		    carrier_words(x->carrier)[0], carrier_words(x->carrier) +
 		    1, b, x->sport, x->sname,
 		    p[0] != '\0' ? p : "a client", a, e, how);
-		textf(f->advice, sizeof(f->advice), "The client on %s "
+		str_printf(f->advice, sizeof(f->advice), "The client on %s "
 		    "must get a new ticket for %s (klist purge, or a new "
 		    "logon); recycle long-lived or pooled connections before "
 		    "the ticket lifetime ends.", a, x->sname);
 		return;
 	}
-	textf(f->summary, sizeof(f->summary), "%c%s on %s:%u could not "
+	str_printf(f->summary, sizeof(f->summary), "%c%s on %s:%u could not "
 	    "use %s's ticket for %s%s (%s%s): the key it holds is not the "
 	    "key of the account the KDC issued the ticket for.",
 	    carrier_words(x->carrier)[0] == 't' ? 'T' :
@@ -1418,7 +1402,7 @@ ap_error(struct diag *d, const struct exchange *x, const char *p)
 	    x->error_code == 44 && x->has_error_code ?
 	    " (a ticket for another key version)" : "", e, how);
 	if (x->sname[0] != '\0')
-		textf(f->advice, sizeof(f->advice), "setspn -Q %s shows "
+		str_printf(f->advice, sizeof(f->advice), "setspn -Q %s shows "
 		    "the account that holds the SPN; if it is not the "
 		    "account the service on %s runs as: setspn -D %s "
 		    "<wrong account>, setspn -S %s <service account>. If it "
@@ -1426,7 +1410,7 @@ ap_error(struct diag *d, const struct exchange *x, const char *p)
 		    "re-export the keytab, kvno must match).", x->sname, b,
 		    x->sname, x->sname);
 	else
-		textf(f->advice, sizeof(f->advice), "%s", f->rule->advice);
+		str_printf(f->advice, sizeof(f->advice), "%s", f->rule->advice);
 }
 
 /* ---- KDC over TCP after RESPONSE_TOO_BIG ------------------------------ */
@@ -1482,11 +1466,11 @@ toobig_report(struct diag *d, const struct toobig *t)
 		return;
 	addr_text(a, sizeof(a), t->family, t->client);
 	addr_text(b, sizeof(b), t->family, t->kdc);
-	textf(f->summary, sizeof(f->summary), "The KDC %s told %s to ask "
+	str_printf(f->summary, sizeof(f->summary), "The KDC %s told %s to ask "
 	    "again over TCP (KRB_ERR_RESPONSE_TOO_BIG%s%s), and no TCP "
 	    "exchange between them followed.", b, a, t->sname[0] != '\0' ?
 	    ", for " : "", t->sname);
-	textf(f->advice, sizeof(f->advice), "Open TCP port 88 from %s to "
+	str_printf(f->advice, sizeof(f->advice), "Open TCP port 88 from %s to "
 	    "%s (and from all clients to all KDCs): large tickets (many "
 	    "groups) only fit over TCP.", a, b);
 }
@@ -1514,7 +1498,7 @@ diag_session(struct diag *d, const struct session *s)
 			    s->principal, spn, sv->server, sv->port,
 			    sv->ntlm_frame, sv->ntlm_rep_frame, &sv->ntlm_ts);
 			if (f != NULL && f->summary[0] == '\0') {
-				textf(f->summary, sizeof(f->summary),
+				str_printf(f->summary, sizeof(f->summary),
 				    "%s on %s logged in to %s:%u (%s) with "
 				    "NTLM though it has a domain account%s%s: "
 				    "a next hop from %s cannot carry its "
@@ -1523,7 +1507,7 @@ diag_session(struct diag *d, const struct session *s)
 				    sv->carrier != NULL ? sv->carrier : "?",
 				    spn[0] != '\0' ? "; Kerberos would have "
 				    "used " : "", spn, b);
-				textf(f->advice, sizeof(f->advice),
+				str_printf(f->advice, sizeof(f->advice),
 				    "Find why Kerberos was not used%s%s (see "
 				    "SPN-UNKNOWN / SPN-MALFORMED for %s): "
 				    "setspn -Q %s; connect by the server's "
@@ -1538,13 +1522,13 @@ diag_session(struct diag *d, const struct session *s)
 			    sv->ntlm_rep_frame, &sv->ntlm_ts);
 			if (f != NULL && f->summary[0] == '\0') {
 				who = sv->ntlm_carrier_result;
-				textf(f->summary, sizeof(f->summary),
+				str_printf(f->summary, sizeof(f->summary),
 				    "%s logged in to %s:%u (%s) anonymously "
 				    "with NTLM%s%s%s.", a, b, sv->port,
 				    sv->carrier != NULL ? sv->carrier : "?",
 				    who[0] != '\0' ? " (" : "", who,
 				    who[0] != '\0' ? ")" : "");
-				textf(f->advice, sizeof(f->advice),
+				str_printf(f->advice, sizeof(f->advice),
 				    "%s had no credentials to give. If it "
 				    "acts for a user, let its account "
 				    "delegate to the SPN of %s (constrained "
@@ -1576,7 +1560,7 @@ link_fallback(struct diag *d, const struct session *s,
 			continue;
 		d->chain_noted[i] |= NOTED_FALLBACK;
 		addr_text(b, sizeof(b), s->family, sv->server);
-		textf(f->summary + strlen(f->summary), sizeof(f->summary) -
+		str_printf(f->summary + strlen(f->summary), sizeof(f->summary) -
 		    strlen(f->summary), " The client then logged in to "
 		    "%s:%u with NTLM (#%llu): see NTLM-FALLBACK.", b, sv->port,
 		    (unsigned long long)sv->ntlm_frame);
@@ -1608,12 +1592,12 @@ port_check(struct diag *d, const struct session *s,
 		return;
 	addr_text(a, sizeof(a), s->family, s->host);
 	addr_text(b, sizeof(b), s->family, sv->server);
-	textf(f->summary, sizeof(f->summary), "%s on %s used a ticket for "
+	str_printf(f->summary, sizeof(f->summary), "%s on %s used a ticket for "
 	    "%s on port %u of %s, where the service refused it: the SPN "
 	    "names port %u, the connection went to %u (a named instance's "
 	    "port).", s->principal[0] != '\0' ? s->principal : "A client",
 	    a, sv->spn, sv->port, b, sp.port, sv->port);
-	textf(f->advice, sizeof(f->advice), "Register MSSQLSvc/%s:%u (and "
+	str_printf(f->advice, sizeof(f->advice), "Register MSSQLSvc/%s:%u (and "
 	    "the NetBIOS form) on the account the instance on port %u runs "
 	    "as (setspn -S MSSQLSvc/%s:%u <service account>), or give the "
 	    "instance a fixed port whose SPN is registered.", sp.host,
@@ -1656,7 +1640,7 @@ diag_chain(struct diag *d, const struct chain *c)
 		if (n == 0)
 			continue;
 		d->chain_noted[i] |= NOTED_CHAIN;
-		textf(d->f[i].summary + strlen(d->f[i].summary),
+		str_printf(d->f[i].summary + strlen(d->f[i].summary),
 		    sizeof(d->f[i].summary) - strlen(d->f[i].summary),
 		    " It is the second hop of %s's double hop %s -> %s -> "
 		    "%s%s.", c->user[0] != '\0' ? c->user : "a user", a, m,
@@ -1673,15 +1657,15 @@ diag_chain(struct diag *d, const struct chain *c)
 		add_frame(f, h1->frames[k]);
 	for (k = 0; k < h2->n_frames; k++)
 		add_frame(f, h2->frames[k]);
-	textf(how, sizeof(how), "%s", h2->auth == HA_NONE ?
+	str_printf(how, sizeof(how), "%s", h2->auth == HA_NONE ?
 	    "without logging in" : h2->auth == HA_ANONYMOUS ?
 	    "anonymously" : "with NTLM as itself");
-	textf(f->summary, sizeof(f->summary), "%s logged in from %s to "
+	str_printf(f->summary, sizeof(f->summary), "%s logged in from %s to "
 	    "%s (%s) with Kerberos but without a forwarded TGT, and %s then "
 	    "reached %s:%u %s (linked by timing): the double hop lost the "
 	    "user's identity.", c->user[0] != '\0' ? c->user : "A user", a,
 	    m, h1->spn[0] != '\0' ? h1->spn : "?", m, b, h2->port, how);
-	textf(f->advice, sizeof(f->advice), "Trust the account that "
+	str_printf(f->advice, sizeof(f->advice), "Trust the account that "
 	    "holds %s for delegation to the back end's SPN on %s "
 	    "(constrained delegation, 'Use Kerberos only'; MIT: "
 	    "ok_to_auth_as_delegate or ok_as_delegate); with unconstrained "

@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "cur.h"
 #include "diag.h"
+#include "tui.h"
 #include "dissector.h"
 #include "engine.h"
 #include "out.h"
@@ -35,13 +36,19 @@ enum {
 	OPT_DNS,
 	OPT_EXPLAIN,
 	OPT_PORT,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_TUI,
+	OPT_NO_TUI,
+	OPT_REALTIME
 };
 
 static const struct option longopts[] = {
 	{ "json",		no_argument,		NULL, OPT_JSON },
 	{ "dns",		no_argument,		NULL, OPT_DNS },
 	{ "explain",		required_argument,	NULL, OPT_EXPLAIN },
+	{ "tui",		no_argument,		NULL, OPT_TUI },
+	{ "no-tui",		no_argument,		NULL, OPT_NO_TUI },
+	{ "realtime",		no_argument,		NULL, OPT_REALTIME },
 	{ "port",		required_argument,	NULL, OPT_PORT },
 	{ "list-interfaces",	no_argument,		NULL, 'D' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -54,6 +61,7 @@ struct sinks {
 	struct out	*out;
 	struct model	*model;
 	struct diag	*diag;
+	struct tui	*tui;		/* the live view, or NULL */
 	struct wfile	*wf;		/* -w, or NULL */
 	int		 dns_out;	/* DNS records are output */
 };
@@ -131,6 +139,7 @@ to_exchange(void *arg, const struct exchange *x)
 
 	out_exchange(k->out, x);
 	diag_exchange(k->diag, x);
+	tui_exchange(k->tui, x);
 	if (k->wf != NULL)
 		wfile_note(k->wf, x);
 }
@@ -141,6 +150,7 @@ to_ntlm(void *arg, const struct msg_ctx *mc, const struct ntlm_msg *m)
 	struct sinks *k = arg;
 
 	out_ntlm(k->out, mc, m);
+	tui_ntlm(k->tui, mc, m);
 	model_tick(k->model, &mc->ts);
 	model_ntlm(k->model, mc, m);
 }
@@ -319,12 +329,15 @@ main(int argc, char **argv)
 	const char *wpath;
 	unsigned long nw;
 	long count;
-	int ch, json, dns, verbose, list, rc, worst;
+	struct tui_opts to;
+	struct capture_hook hook;
+	int ch, json, dns, verbose, list, rc, worst, tui, realtime;
 
 	memset(&co, 0, sizeof(co));
 	wpath = NULL;
 	count = 0;
-	json = dns = verbose = list = 0;
+	json = dns = verbose = list = realtime = 0;
+	tui = -1;	/* the default: live, on a terminal */
 	expr = NULL;
 	while ((ch = getopt_long(argc, argv, "B:c:Df:hi:pr:s:vw:Z:", longopts,
 	    NULL)) != -1) {
@@ -373,6 +386,15 @@ main(int argc, char **argv)
 			return explain(optarg);
 		case OPT_JSON:
 			json = 1;
+			break;
+		case OPT_TUI:
+			tui = 1;
+			break;
+		case OPT_NO_TUI:
+			tui = 0;
+			break;
+		case OPT_REALTIME:
+			realtime = 1;
 			break;
 		case OPT_PORT:
 			if (parse_port(optarg) != 0)
@@ -429,8 +451,20 @@ main(int argc, char **argv)
 	oo.source = co.file != NULL ? co.file : co.iface;
 	oo.filter = capture_filter(cap);
 	oo.linktype = capture_linktype(cap);
+	/* the live view: asked for, or live on a terminal */
+	if (tui < 0)
+		tui = oo.live && !json && isatty(STDOUT_FILENO) &&
+		    isatty(STDIN_FILENO);
+	if (tui && json) {
+		fprintf(stderr, "krbscope: --tui and --json do not mix\n");
+		capture_close(cap);
+		free(expr);
+		return EXIT_USAGE;
+	}
 	if (json)
 		oo.mode = OUT_JSON;
+	else if (tui)
+		oo.mode = OUT_REPORT;	/* the report after the view */
 	else if (oo.live && verbose == 0)
 		oo.mode = OUT_LINES;	/* live: show messages as they come */
 	else
@@ -473,7 +507,33 @@ main(int argc, char **argv)
 	ops.arg = &sinks;
 	engine_init(&eng, &ops);
 	eng.want_tree = verbose > 1 && oo.mode != OUT_JSON;
+	sinks.tui = NULL;
+	if (tui) {
+		memset(&to, 0, sizeof(to));
+		to.source = oo.source;
+		to.filter = oo.filter;
+		to.live = oo.live;
+		to.file = co.file;
+		to.wdir = ".";
+		if ((sinks.tui = tui_new(&to, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "krbscope: %s\n", err);
+			capture_close(cap);
+			free(expr);
+			return EXIT_USAGE;
+		}
+		tui_sources(sinks.tui, &eng, cap, sinks.diag, sinks.model);
+		memset(&hook, 0, sizeof(hook));
+		hook.poll = tui_poll;
+		hook.arg = sinks.tui;
+		hook.realtime = realtime;
+		hook.hold = !oo.live;	/* a file: browse it after the end */
+		capture_set_hook(cap, &hook);
+	}
 	rc = capture_run(cap, &eng, count, err, sizeof(err));
+	if (sinks.tui != NULL) {
+		tui_end(sinks.tui);
+		sinks.tui = NULL;
+	}
 	if (rc != 0)
 		fprintf(stderr, "krbscope: %s\n", err);
 	engine_fini(&eng);	/* ends flows: may still emit messages */

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,4 +456,18 @@ fput_wrapped(FILE *fp, const char *s, int col, int ind, int width)
 		s = w;
 	}
 	fputc('\n', fp);
+}
+
+/*
+ * printf into dst, cut to fit: for texts capped by design, through
+ * vsnprintf, whose truncation the compiler does not second-guess.
+ */
+void
+str_printf(char *dst, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(dst, sz, fmt, ap);
+	va_end(ap);
 }

@@ -45,4 +45,8 @@ double	 tv_diff(const struct timeval *a, const struct timeval *b);
 void		 fput_wrapped(FILE *, const char *s, int col, int ind,
 		    int width);
 
+/* snprintf for texts that may be cut (no truncation warnings). */
+void		 str_printf(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 #endif /* KS_UTIL_H */

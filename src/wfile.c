@@ -66,9 +66,6 @@ same_conn(const struct wconn *x, const struct wconn *y)
 void
 wfile_note(struct wfile *wf, const struct exchange *x)
 {
-	struct wconn c;
-	int i;
-
 	if (x->result != XR_ERROR && x->result != XR_NO_ANSWER)
 		return;
 	/* steps of a normal logon, not failures: PREAUTH_REQUIRED (25),
@@ -76,6 +73,15 @@ wfile_note(struct wfile *wf, const struct exchange *x)
 	if (x->result == XR_ERROR && x->has_error_code &&
 	    (x->error_code == 25 || x->error_code == 52))
 		return;
+	wfile_add(wf, x);
+}
+
+void
+wfile_add(struct wfile *wf, const struct exchange *x)
+{
+	struct wconn c;
+	int i;
+
 	memset(&c, 0, sizeof(c));
 	c.family = x->family;
 	c.transport = x->transport;

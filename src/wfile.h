@@ -16,6 +16,8 @@ struct wfile	*wfile_new(void);
 void		 wfile_free(struct wfile *);
 /* An exchange is over: remember its connection if it failed. */
 void		 wfile_note(struct wfile *, const struct exchange *);
+/* The exchange's connection, whatever its result. */
+void		 wfile_add(struct wfile *, const struct exchange *);
 int		 wfile_count(const struct wfile *);	/* connections */
 unsigned long	 wfile_left_out(const struct wfile *);	/* past the cap */
 /*

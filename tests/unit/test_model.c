@@ -1653,6 +1653,7 @@ synth_idle(void)
 			    "the end");
 			model_free(r.md);
 			is_int(r.n_sess, 2, "idle limit 0: two at the end");
+			run_free(&r);
 			continue;
 		}
 		is_int(r.n_sess, 0, "idle 190 s: no session handed over");
@@ -1675,6 +1676,7 @@ synth_idle(void)
 		    "stats: two sessions handed over idle");
 		model_free(r.md);
 		is_int(r.n_sess, 2, "nothing more at the end");
+		run_free(&r);
 	}
 }
 
