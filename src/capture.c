@@ -394,7 +394,7 @@ run_hooked(struct capture *cap, char *err, size_t errsz)
 	wait = 0;
 	while (!interrupted && !cap->stop) {
 		nfd = 0;
-		pfd[nfd].fd = 0;
+		pfd[nfd].fd = cap->hook.input_fd;
 		pfd[nfd++].events = POLLIN;
 		if (cap->live && pcap_get_selectable_fd(cap->pc) >= 0) {
 			pfd[nfd].fd = pcap_get_selectable_fd(cap->pc);

@@ -47,6 +47,7 @@ struct capture_hook {
 	void		*arg;
 	int		 realtime;
 	int		 hold;
+	int		 input_fd;	/* where input shows (0: stdin) */
 };
 void		 capture_set_hook(struct capture *,
 		    const struct capture_hook *);

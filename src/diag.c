@@ -1095,7 +1095,8 @@ account_advice(struct finding *f, int32_t code, const char *who,
 {
 	switch (code) {
 	case 24:
-		str_printf(f->advice, sizeof(f->advice), "Update the password of "
+		str_printf(f->advice, sizeof(f->advice),
+		    "Update the password of "
 		    "%s where %s stores it (a service, a scheduled task, a "
 		    "mapped drive, a saved credential); repeated failures "
 		    "lock the account out.", who, host);
@@ -1107,18 +1108,21 @@ account_advice(struct finding *f, int32_t code, const char *who,
 		    "what keeps trying a wrong password from %s.", who, host);
 		break;
 	case 23:
-		str_printf(f->advice, sizeof(f->advice), "Change the password of "
+		str_printf(f->advice, sizeof(f->advice),
+		    "Change the password of "
 		    "%s (kpasswd, or at the next logon); for a service "
 		    "account use a managed service account or a password "
 		    "that does not expire.", who);
 		break;
 	case 1:
-		str_printf(f->advice, sizeof(f->advice), "Extend the expiry date "
+		str_printf(f->advice, sizeof(f->advice),
+		    "Extend the expiry date "
 		    "of %s (accountExpires; MIT: modprinc -expire), or have "
 		    "%s use another account.", who, host);
 		break;
 	case 6:
-		str_printf(f->advice, sizeof(f->advice), "Check the name %s that "
+		str_printf(f->advice, sizeof(f->advice),
+		    "Check the name %s that "
 		    "%s uses: %s has no such account (a typo, a deleted "
 		    "account, the wrong realm).", who, host, realm);
 		break;
@@ -1131,7 +1135,8 @@ account_advice(struct finding *f, int32_t code, const char *who,
 		    "exist.", who, host);
 		break;
 	case 68:
-		str_printf(f->advice, sizeof(f->advice), "Fix the realm %s uses "
+		str_printf(f->advice, sizeof(f->advice),
+		    "Fix the realm %s uses "
 		    "(krb5.conf default_realm and domain_realm, the KDC "
 		    "list): the KDC is not one of %s.", host, realm);
 		break;

@@ -527,6 +527,7 @@ main(int argc, char **argv)
 		hook.arg = sinks.tui;
 		hook.realtime = realtime;
 		hook.hold = !oo.live;	/* a file: browse it after the end */
+		hook.input_fd = tui_input_fd(sinks.tui);
 		capture_set_hook(cap, &hook);
 	}
 	rc = capture_run(cap, &eng, count, err, sizeof(err));

@@ -93,6 +93,8 @@ struct tui {
 	double		 pps, kps;
 	int		 saved_fd;	/* stderr, parked */
 	FILE		*parked;
+	FILE		*in, *out;	/* the terminal */
+	SCREEN		*scr;
 	/* the visible list (indexes into rows / findings / aggs) */
 	int		*vis;
 	int		 n_vis, cap_vis;
@@ -220,15 +222,28 @@ tui_new(const struct tui_opts *o, char *err, size_t errsz)
 	struct tui *t;
 	const char *cs;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	FILE *in, *out;
+
+	/* the terminal: standard input and output, or the controlling
+	 * one when they go elsewhere (the report after the view then
+	 * goes to standard output) */
+	in = isatty(STDIN_FILENO) ? stdin : fopen("/dev/tty", "r");
+	out = isatty(STDOUT_FILENO) ? stdout : fopen("/dev/tty", "w");
+	if (in == NULL || out == NULL) {
 		str_printf(err, errsz, "the live view needs a terminal "
 		    "(--no-tui for lines)");
+		if (in != NULL && in != stdin)
+			fclose(in);
+		if (out != NULL && out != stdout)
+			fclose(out);
 		return NULL;
 	}
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	t = xcalloc(1, sizeof(*t));
 	t->o = *o;
+	t->in = in;
+	t->out = out;
 	t->rows = xcalloc(RING, sizeof(*t->rows));
 	t->clients = xcalloc(MAX_AGG, sizeof(*t->clients));
 	t->services = xcalloc(MAX_AGG, sizeof(*t->services));
@@ -239,11 +254,13 @@ tui_new(const struct tui_opts *o, char *err, size_t errsz)
 	t->saved_fd = dup(STDERR_FILENO);
 	if ((t->parked = tmpfile()) != NULL)
 		dup2(fileno(t->parked), STDERR_FILENO);
-	if (initscr() == NULL) {
-		str_printf(err, errsz, "cannot start curses on this terminal");
+	if ((t->scr = newterm(NULL, out, in)) == NULL) {
+		str_printf(err, errsz, "cannot start curses on this "
+		    "terminal");
 		tui_end(t);
 		return NULL;
 	}
+	set_term(t->scr);
 	cbreak();
 	noecho();
 	nodelay(stdscr, TRUE);
@@ -265,6 +282,12 @@ tui_new(const struct tui_opts *o, char *err, size_t errsz)
 	return t;
 }
 
+int
+tui_input_fd(const struct tui *t)
+{
+	return fileno(t->in);
+}
+
 void
 tui_sources(struct tui *t, struct engine *eng, struct capture *cap,
     struct diag *d, const struct model *md)
@@ -283,8 +306,15 @@ tui_end(struct tui *t)
 
 	if (t == NULL)
 		return;
-	if (!isendwin())
-		endwin();
+	if (t->scr != NULL) {
+		if (!isendwin())
+			endwin();
+		delscreen(t->scr);
+	}
+	if (t->in != NULL && t->in != stdin)
+		fclose(t->in);
+	if (t->out != NULL && t->out != stdout)
+		fclose(t->out);
 	fflush(stderr);
 	if (t->saved_fd >= 0) {
 		dup2(t->saved_fd, STDERR_FILENO);
@@ -760,8 +790,9 @@ ex_widths(int cols, int *cw)
 	if (avail < 20)
 		avail = 20;
 	cw[1] = avail * 22 / 100;
-	cw[2] = avail * 34 / 100;
-	cw[3] = avail * 18 / 100 > 21 ? 21 : avail * 18 / 100;
+	cw[2] = avail * 32 / 100;
+	cw[3] = avail * 22 / 100 > 21 ? 21 : avail * 22 / 100 < 15 ? 15 :
+	    avail * 22 / 100;
 	cw[5] = avail - cw[1] - cw[2] - cw[3];
 }
 

@@ -35,6 +35,8 @@ void		 tui_ntlm(struct tui *, const struct msg_ctx *,
 		    const struct ntlm_msg *);
 void		 tui_krb(struct tui *, const struct msg_ctx *,
 		    const struct krb_msg *);
+/* The descriptor keys come from (capture_hook.input_fd). */
+int		 tui_input_fd(const struct tui *);
 /* capture_hook.poll: keys, then a redraw when due. 1: quit. */
 int		 tui_poll(void *, int input);
 /* Leaves curses mode, restores the terminal, shows what stderr got. */

@@ -9,7 +9,8 @@ cd "$top" || exit 2
 
 PKGS="build-essential autoconf automake pkg-config libpcap-dev
 libtasn1-6-dev libtasn1-bin libkrb5-dev libncurses-dev clang
-libclang-rt-dev python3 tshark tcpdump tcpreplay iproute2 mandoc"
+libclang-rt-dev python3 tshark tcpdump tcpreplay iproute2 mandoc tmux
+bsdutils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
