@@ -93,6 +93,7 @@ to_krb(void *arg, const struct msg_ctx *mc, const struct krb_msg *m)
 
 	out_krb(k->out, mc, m);
 	diag_krb(k->diag, mc, m);
+	tui_krb(k->tui, mc, m);
 	model_tick(k->model, &mc->ts);
 	model_krb(k->model, mc, m);
 }

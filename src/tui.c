@@ -24,6 +24,7 @@
 
 #include <curses.h>
 
+#include "asn1ref.h"
 #include "krb.h"
 #include "tui.h"
 #include "util.h"
@@ -33,6 +34,9 @@
 #define MAX_AGG		512	/* clients, services */
 #define TK_NTLM		1000	/* a row's kind: an NTLM login */
 #define DRAW_MS		250
+#define RAW_RING	512	/* messages whose bytes are kept */
+#define RAW_MAX		16384	/* larger ones are not */
+#define PAD_LINES	600	/* the detail view's height */
 #define FILTER_MAX	64
 #define TEXT_MAX	160
 #define FIND_SHOWN	256	/* findings listed (the diagnosis keeps as
@@ -41,6 +45,13 @@
 enum { P_EXCH, P_FIND, P_CLIENTS, P_SERVICES, N_PANES };
 
 enum { C_FAIL = 1, C_NTLM, C_HEAD, C_OK };
+
+/* A Kerberos message's bytes, for its fields in the detail view. */
+struct rawmsg {
+	uint64_t	 frame;
+	size_t		 len;
+	uint8_t		*data;		/* owned */
+};
 
 /* An exchange or an NTLM login as the list shows it. */
 struct row {
@@ -100,6 +111,10 @@ struct tui {
 	int		 n_vis, cap_vis;
 	const struct finding **fv;
 	int		 n_fv;
+	WINDOW		*pad;		/* the detail view, drawn whole */
+	int		 dlines;	/* lines on it */
+	struct rawmsg	*raw;		/* ring of RAW_RING */
+	int		 raw_next;
 };
 
 static int64_t	now_ms(void);
@@ -125,6 +140,10 @@ static void	ladder(struct tui *, int *, const struct row *);
 static void	arrow(struct tui *, int, int, int, int, const char *, int);
 static void	put_text(struct tui *, int *, int, const char *, int);
 static void	key(struct tui *, int);
+static void	move_sel(struct tui *, int, int);
+static void	scroll_detail(struct tui *, int, int);
+static void	put_lines(struct tui *, int *, int, const char *);
+static const struct rawmsg *raw_find(const struct tui *, uint64_t);
 static void	write_pcap(struct tui *);
 static const struct row *sel_row(const struct tui *);
 static long	rss_kib(void);
@@ -247,6 +266,7 @@ tui_new(const struct tui_opts *o, char *err, size_t errsz)
 	t->rows = xcalloc(RING, sizeof(*t->rows));
 	t->clients = xcalloc(MAX_AGG, sizeof(*t->clients));
 	t->services = xcalloc(MAX_AGG, sizeof(*t->services));
+	t->raw = xcalloc(RAW_RING, sizeof(*t->raw));
 	t->ascii = cs == NULL || strcasecmp(cs, "UTF-8") != 0;
 	t->t0 = t->last_rate = now_ms();
 	/* stderr goes to a file while the screen is ours */
@@ -303,6 +323,7 @@ tui_end(struct tui *t)
 {
 	char buf[4096];
 	size_t n;
+	int i;
 
 	if (t == NULL)
 		return;
@@ -326,6 +347,11 @@ tui_end(struct tui *t)
 			fwrite(buf, 1, n, stderr);
 		fclose(t->parked);
 	}
+	for (i = 0; t->raw != NULL && i < RAW_RING; i++)
+		free(t->raw[i].data);
+	free(t->raw);
+	if (t->pad != NULL)
+		delwin(t->pad);
 	free(t->rows);
 	free(t->clients);
 	free(t->services);
@@ -455,9 +481,30 @@ tui_ntlm(struct tui *t, const struct msg_ctx *mc, const struct ntlm_msg *m)
 void
 tui_krb(struct tui *t, const struct msg_ctx *mc, const struct krb_msg *m)
 {
-	(void)t;
-	(void)mc;
-	(void)m;
+	struct rawmsg *r;
+
+	if (t == NULL || m->raw == NULL || m->raw_len == 0 ||
+	    m->raw_len > RAW_MAX)
+		return;
+	r = &t->raw[t->raw_next];
+	t->raw_next = (t->raw_next + 1) % RAW_RING;
+	free(r->data);
+	r->data = xmalloc(m->raw_len);
+	memcpy(r->data, m->raw, m->raw_len);
+	r->len = m->raw_len;
+	r->frame = mc->frame;
+}
+
+/* The bytes of the Kerberos message of frame, when still kept. */
+static const struct rawmsg *
+raw_find(const struct tui *t, uint64_t frame)
+{
+	int i;
+
+	for (i = 0; frame != 0 && i < RAW_RING; i++)
+		if (t->raw[i].frame == frame && t->raw[i].data != NULL)
+			return &t->raw[i];
+	return NULL;
 }
 
 /* ---- the list ------------------------------------------------------------ */
@@ -800,35 +847,61 @@ ex_widths(int cols, int *cw)
 static void
 put_text(struct tui *t, int *y, int x, const char *s, int attr)
 {
-	const char *w;
+	WINDOW *w = t->pad;
+	const char *e;
 	int col, n;
 
-	(void)t;
 	col = x;
-	move(*y, x);
-	attron(attr);
-	while (*s != '\0' && *y < LINES - 1) {
+	wmove(w, *y, x);
+	wattron(w, attr);
+	while (*s != '\0' && *y < PAD_LINES - 1) {
+		/* a newline starts a line of its own */
+		if (*s == '\n') {
+			s++;
+			(*y)++;
+			col = x;
+			wmove(w, *y, x);
+			continue;
+		}
 		while (*s == ' ')
 			s++;
-		for (w = s; *w != '\0' && *w != ' '; w++)
+		for (e = s; *e != '\0' && *e != ' ' && *e != '\n'; e++)
 			;
-		n = (int)(w - s);
+		n = (int)(e - s);
 		if (n == 0)
 			break;
 		if (col > x && col + 1 + n >= COLS) {
 			(*y)++;
 			col = x;
-			move(*y, x);
+			wmove(w, *y, x);
 		} else if (col > x) {
-			addch(' ');
+			waddch(w, ' ');
 			col++;
 		}
-		printw("%.*s", n > COLS - x ? COLS - x : n, s);
+		wprintw(w, "%.*s", n > COLS - x ? COLS - x : n, s);
 		col += n;
-		s = w;
+		s = e;
 	}
-	attroff(attr);
+	wattroff(w, attr);
 	(*y)++;
+}
+
+/* Text line by line as it is (indentation kept), cut at the width. */
+static void
+put_lines(struct tui *t, int *y, int x, const char *s)
+{
+	const char *e;
+	int n;
+
+	while (*s != '\0' && *y < PAD_LINES - 1) {
+		for (e = s; *e != '\0' && *e != '\n'; e++)
+			;
+		n = (int)(e - s);
+		mvwprintw(t->pad, *y, x, "%.*s", n > COLS - x ? COLS - x : n,
+		    s);
+		(*y)++;
+		s = *e == '\n' ? e + 1 : e;
+	}
 }
 
 /* A message from column a to column b on line y, label above it. */
@@ -836,6 +909,7 @@ static void
 arrow(struct tui *t, int y, int a, int b, int frame, const char *label,
     int attr)
 {
+	WINDOW *w = t->pad;
 	char lab[TEXT_MAX];
 	int x, lo, hi, len;
 
@@ -843,22 +917,22 @@ arrow(struct tui *t, int y, int a, int b, int frame, const char *label,
 	hi = a < b ? b : a;
 	str_printf(lab, sizeof(lab), "%s #%d", label, frame);
 	len = (int)strlen(lab);
-	attron(attr);
+	wattron(w, attr);
 	for (x = lo + 1; x < hi; x++) {
 		if (t->ascii)
-			mvaddch(y, x, '-');
+			mvwaddch(w, y, x, '-');
 		else
-			mvaddstr(y, x, "\u2500");
+			mvwaddstr(w, y, x, "\u2500");
 	}
 	if (a < b)
-		mvaddstr(y, hi - 1, t->ascii ? ">" : "\u25b6");
+		mvwaddstr(w, y, hi - 1, t->ascii ? ">" : "\u25b6");
 	else
-		mvaddstr(y, lo + 1, t->ascii ? "<" : "\u25c0");
+		mvwaddstr(w, y, lo + 1, t->ascii ? "<" : "\u25c0");
 	x = lo + 1 + (hi - lo - 1 - len) / 2;
 	if (x < lo + 2)
 		x = lo + 2;
-	mvprintw(y, x, "%.*s", hi - x - 1 > 0 ? hi - x - 1 : 0, lab);
-	attroff(attr);
+	mvwprintw(w, y, x, "%.*s", hi - x - 1 > 0 ? hi - x - 1 : 0, lab);
+	wattroff(w, attr);
 }
 
 /*
@@ -870,6 +944,7 @@ arrow(struct tui *t, int y, int a, int b, int frame, const char *label,
 static void
 ladder(struct tui *t, int *y, const struct row *sel)
 {
+	WINDOW *w = t->pad;
 	const struct row *as, *tgs, *r, *steps[3];
 	char a[64], k[64], s[64], buf[TEXT_MAX];
 	int xc, xk, xs, i, n, yy, col, fail;
@@ -908,23 +983,23 @@ ladder(struct tui *t, int *y, const struct row *sel)
 		    sel->family, sel->server), sel->sport);
 	else
 		s[0] = '\0';
-	attron(A_BOLD);
-	mvprintw(*y, xc, "client %.*s", xk - xc - 8, a);
-	mvprintw(*y, xk, "KDC %.*s", xs - xk - 5, k[0] != '\0' ? k : "-");
-	mvprintw(*y, xs, "service %.*s", COLS - xs - 9, s[0] != '\0' ? s :
+	wattron(w, A_BOLD);
+	mvwprintw(w, *y, xc, "client %.*s", xk - xc - 8, a);
+	mvwprintw(w, *y, xk, "KDC %.*s", xs - xk - 5, k[0] != '\0' ? k : "-");
+	mvwprintw(w, *y, xs, "service %.*s", COLS - xs - 9, s[0] != '\0' ? s :
 	    "-");
-	attroff(A_BOLD);
+	wattroff(w, A_BOLD);
 	(*y)++;
 	/* the lifelines first, the arrows over them */
-	for (i = 0, yy = *y; i < n && yy < LINES - 6; i++)
+	for (i = 0, yy = *y; i < n && yy < PAD_LINES - 6; i++)
 		yy += 2;
 	for (i = *y; i < yy; i++) {
-		mvaddstr(i, xc, t->ascii ? "|" : "\u2502");
-		mvaddstr(i, xk, t->ascii ? "|" : "\u2502");
-		mvaddstr(i, xs, t->ascii ? "|" : "\u2502");
+		mvwaddstr(w, i, xc, t->ascii ? "|" : "\u2502");
+		mvwaddstr(w, i, xk, t->ascii ? "|" : "\u2502");
+		mvwaddstr(w, i, xs, t->ascii ? "|" : "\u2502");
 	}
 	yy = *y;
-	for (i = 0; i < n && yy < LINES - 6; i++) {
+	for (i = 0; i < n && yy < PAD_LINES - 6; i++) {
 		r = steps[i];
 		col = r->kind == XK_AP || r->kind == TK_NTLM ? xs : xk;
 		fail = row_failed(r) && t->color ? COLOR_PAIR(C_FAIL) :
@@ -953,7 +1028,7 @@ ladder(struct tui *t, int *y, const struct row *sel)
 				    " " : "", r->verdict);
 			arrow(t, yy, col, xc, (int)r->rep_frame, buf, fail);
 		} else if (r->result == XR_NO_ANSWER)
-			mvprintw(yy, xc + 2, "(no answer)");
+			mvwprintw(w, yy, xc + 2, "(no answer)");
 		yy++;
 	}
 	*y = yy + 1;
@@ -963,18 +1038,23 @@ static void
 draw_detail(struct tui *t)
 {
 	const struct finding *f;
+	const struct rawmsg *m;
 	const struct row *r;
-	char a[64], b[64], res[TEXT_MAX], line[2 * TEXT_MAX];
-	int y, i, j, k, hit, attr;
+	char a[64], b[64], res[TEXT_MAX], line[2 * TEXT_MAX], *tree;
+	int y, i, j, k, hit, attr, rows;
 
-	for (y = 3; y < LINES - 1; y++) {
-		move(y, 0);
-		clrtoeol();
+	/* drawn whole on a pad, shown from dtop (arrows scroll) */
+	if (t->pad == NULL || getmaxx(t->pad) != COLS) {
+		if (t->pad != NULL)
+			delwin(t->pad);
+		if ((t->pad = newpad(PAD_LINES, COLS)) == NULL)
+			return;
 	}
-	y = 3;
+	werase(t->pad);
+	y = 0;
 	if (t->pane == P_FIND) {
 		if (t->n_vis == 0)
-			return;
+			goto show;
 		f = t->fv[t->vis[t->sel]];
 		attr = t->color && f->rule->severity == SEV_ERROR ?
 		    COLOR_PAIR(C_FAIL) | A_BOLD : A_BOLD;
@@ -990,10 +1070,10 @@ draw_detail(struct tui *t)
 		y++;
 		put_text(t, &y, 1, "What it means:", A_BOLD);
 		put_text(t, &y, 3, f->rule->meaning, 0);
-		return;
+		goto show;
 	}
 	if ((r = sel_row(t)) == NULL)
-		return;
+		goto show;
 	addr(a, sizeof(a), r->family, r->client);
 	addr(b, sizeof(b), r->family, r->server);
 	result_text(res, sizeof(res), r);
@@ -1007,7 +1087,7 @@ draw_detail(struct tui *t)
 	t->n_fv = 0;
 	if (t->diag != NULL)
 		diag_walk(t->diag, collect_findings, t);
-	for (i = 0; i < t->n_fv && y < LINES - 2; i++) {
+	for (i = 0; i < t->n_fv && y < PAD_LINES - 2; i++) {
 		f = t->fv[i];
 		for (hit = 0, j = 0; j < f->n_frames; j++)
 			for (k = 0; k < 2; k++)
@@ -1023,7 +1103,32 @@ draw_detail(struct tui *t)
 		put_text(t, &y, 3, f->summary, 0);
 		put_text(t, &y, 3, "Fix:", A_BOLD);
 		put_text(t, &y, 5, f->advice, 0);
+		y++;
 	}
+	/* the messages' fields, as -vv shows them */
+	for (k = 0; k < 2 && y < PAD_LINES - 2; k++) {
+		if ((m = raw_find(t, k == 0 ? r->req_frame :
+		    r->rep_frame)) == NULL || (k == 1 &&
+		    r->rep_frame == r->req_frame))
+			continue;
+		tree = NULL;
+		if (asn1ref_tree(m->data, m->len, &tree) != 0 ||
+		    tree == NULL) {
+			free(tree);
+			continue;
+		}
+		str_printf(line, sizeof(line), "Frame #%llu, the fields:",
+		    (unsigned long long)m->frame);
+		put_text(t, &y, 1, line, A_BOLD);
+		put_lines(t, &y, 3, tree);
+		free(tree);
+		y++;
+	}
+show:
+	rows = LINES - 4;
+	t->dlines = y;
+	if (t->dtop > y - rows)
+		t->dtop = y - rows > 0 ? y - rows : 0;
 }
 
 static void
@@ -1062,14 +1167,20 @@ draw_help(struct tui *t)
 static void
 draw(struct tui *t)
 {
+	int y;
+
 	if (!t->paused)
 		build_list(t);
 	draw_header(t);
 	if (t->help)
 		draw_help(t);
-	else if (t->detail)
+	else if (t->detail) {
 		draw_detail(t);
-	else
+		for (y = 3; y < LINES - 1; y++) {
+			move(y, 0);
+			clrtoeol();
+		}
+	} else
 		draw_list(t);
 	move(LINES - 1, 0);
 	clrtoeol();
@@ -1078,10 +1189,13 @@ draw(struct tui *t)
 	else if (t->msg[0] != '\0')
 		printw("%s", t->msg);
 	else
-		printw("%s", t->detail ? "Esc back  ? help  q quit" :
-		    "Enter details  / filter  p pause  c clear  w write  "
-		    "? help  q quit");
-	refresh();
+		printw("%s", t->detail ? "Esc back  arrows scroll  w write  "
+		    "? help  q quit" : "Enter details  / filter  p pause  "
+		    "c clear  w write  ? help  q quit");
+	wnoutrefresh(stdscr);
+	if (t->detail && !t->help && t->pad != NULL)
+		pnoutrefresh(t->pad, t->dtop, 0, 3, 0, LINES - 2, COLS - 1);
+	doupdate();
 	t->last_draw = now_ms();
 }
 
@@ -1124,6 +1238,64 @@ write_pcap(struct tui *t)
 		str_printf(t->msg, sizeof(t->msg), "wrote %lu packets to %s",
 		    n, path);
 	wfile_free(wf);
+}
+
+/* The selection by a movement key. */
+static void
+move_sel(struct tui *t, int ch, int page)
+{
+	int last;
+
+	last = t->n_vis > 0 ? t->n_vis - 1 : 0;
+	switch (ch) {
+	case KEY_UP:
+		t->sel -= t->sel > 0;
+		break;
+	case KEY_DOWN:
+		t->sel += t->sel < last;
+		break;
+	case KEY_PPAGE:
+		t->sel = t->sel > page ? t->sel - page : 0;
+		break;
+	case KEY_NPAGE:
+		t->sel = t->sel + page < last ? t->sel + page : last;
+		break;
+	case KEY_HOME:
+		t->sel = 0;
+		break;
+	default:
+		t->sel = last;
+		break;
+	}
+}
+
+/* The detail view's first line by a movement key. */
+static void
+scroll_detail(struct tui *t, int ch, int page)
+{
+	int last;
+
+	last = t->dlines - (LINES - 4) > 0 ? t->dlines - (LINES - 4) : 0;
+	switch (ch) {
+	case KEY_UP:
+		t->dtop -= t->dtop > 0;
+		break;
+	case KEY_DOWN:
+		t->dtop += t->dtop < last;
+		break;
+	case KEY_PPAGE:
+		t->dtop = t->dtop > page ? t->dtop - page : 0;
+		break;
+	case KEY_NPAGE:
+		t->dtop = t->dtop + page < last ? t->dtop + page : last;
+		break;
+	case KEY_HOME:
+		t->dtop = 0;
+		break;
+	default:
+		t->dtop = last;
+		break;
+	}
 }
 
 static void
@@ -1176,25 +1348,15 @@ key(struct tui *t, int ch)
 		t->detail = t->help = 0;
 		break;
 	case KEY_UP:
-		if (t->sel > 0)
-			t->sel--;
-		break;
 	case KEY_DOWN:
-		if (t->sel + 1 < t->n_vis)
-			t->sel++;
-		break;
 	case KEY_PPAGE:
-		t->sel = t->sel > page ? t->sel - page : 0;
-		break;
 	case KEY_NPAGE:
-		t->sel = t->sel + page < t->n_vis ? t->sel + page :
-		    (t->n_vis > 0 ? t->n_vis - 1 : 0);
-		break;
 	case KEY_HOME:
-		t->sel = 0;
-		break;
 	case KEY_END:
-		t->sel = t->n_vis > 0 ? t->n_vis - 1 : 0;
+		if (t->detail)
+			scroll_detail(t, ch, page);
+		else
+			move_sel(t, ch, page);
 		break;
 	case '\n':
 	case KEY_ENTER:
@@ -1207,8 +1369,10 @@ key(struct tui *t, int ch)
 				    t->services[t->vis[t->sel]].name);
 			t->pane = P_EXCH;
 			t->sel = t->top = 0;
-		} else if (t->n_vis > 0)
+		} else if (t->n_vis > 0) {
 			t->detail = 1;
+			t->dtop = 0;
+		}
 		break;
 	case '/':
 		t->editing = 1;

@@ -18,7 +18,8 @@ ns=kstui$$
 tmp=$(mktemp -d)
 cleanup() {
 	tmux -L "$sock" kill-server 2>/dev/null
-	tmux -L "${sock}l" kill-server 2>/dev/null
+	tmux -L "${sock}c" kill-server 2>/dev/null
+	tmux -L "${sock}cl" kill-server 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -66,7 +67,7 @@ fi
 # ---- a file, replayed ----------------------------------------------------
 
 tm -f /dev/null new-session -d -s ks -x 120 -y 30 \
-    "TERM=xterm-256color LANG=C.UTF-8 '$bin' --tui -r '$cap' \
+    "LANG=C.UTF-8 '$bin' --tui -r '$cap' \
      >'$tmp/after' 2>'$tmp/err'; echo EXIT=\$? >'$tmp/rc'; sleep 60"
 t "the view comes up with its panes" "wait_for 'Exchanges' &&
     grep -q '1 Exchanges.*2 Findings.*3 Clients.*4 Services' '$tmp/screen'"
@@ -92,6 +93,10 @@ t "Enter: the ladder with the error" \
 t "Enter: the finding and its fix" \
     "grep -q 'KRB-AP-MODIFIED' '$tmp/screen' &&
      grep -q 'setspn -Q MSSQLSvc/sql.lab.example:1433' '$tmp/screen'"
+tm send-keys -t ks End
+t "Enter: the messages' fields, scrolled to the end" \
+    "wait_for 'Frame #21, the fields:' &&
+     grep -q 'error-code: 31 (KRB_AP_ERR_BAD_INTEGRITY)' '$tmp/screen'"
 tm send-keys -t ks Escape
 sleep 0.3
 tm send-keys -t ks / T G S Enter
@@ -130,7 +135,25 @@ t "the terminal is restored (no alternate screen, cursor shown)" \
      [ \"\$(tm display -p -t ks '#{cursor_flag}')\" = 1 ]"
 t "nothing on stderr meanwhile" "[ ! -s '$tmp/err' ]"
 tm kill-server 2>/dev/null
-sock=${sock}l		# a server of its own (a killed one's socket lingers)
+
+# ---- no colour, no UTF-8 -------------------------------------------------
+
+sock=${sock}c		# a server of its own (a killed one's socket lingers)
+tm -f /dev/null new-session -d -s ks -x 120 -y 30 \
+    "LANG=C LC_ALL=C NO_COLOR=1 '$bin' --tui -r '$cap' \
+     >/dev/null 2>&1; sleep 60"
+wait_for 'KRB_AP_ERR_BAD_INTEG' >/dev/null
+screen -e
+t "NO_COLOR: the failing exchange is not red" \
+    "grep -q 'KRB_AP_ERR_BAD_INTEG' '$tmp/screen' &&
+     ! grep -q \"\$(printf '\\033')\\[[0-9;]*31m\" '$tmp/screen'"
+tm send-keys -t ks Enter
+t "not UTF-8: the ladder in ASCII" \
+    "wait_for 'AP-REQ #20' &&
+     grep -q '^  |-*AP-REQ #20-*>|' '$tmp/screen' &&
+     grep -q '^  |<-*KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY #21-*|' '$tmp/screen'"
+tm kill-server 2>/dev/null
+sock=${sock}l
 
 # ---- live, in a network namespace ----------------------------------------
 
@@ -145,7 +168,7 @@ fi
 ip -n "$ns" link add ks0 type veth peer name ks1 &&
 ip -n "$ns" link set ks0 mtu 9000 up && ip -n "$ns" link set ks1 mtu 9000 up
 tm -f /dev/null new-session -d -s ks -x 160 -y 40 \
-    "TERM=xterm-256color ip netns exec '$ns' '$bin' --tui -i ks1 \
+    "ip netns exec '$ns' '$bin' --tui -i ks1 \
      >'$tmp/after' 2>'$tmp/err'; echo EXIT=\$? >'$tmp/rc'; sleep 60"
 wait_for 'Exchanges' >/dev/null
 ip netns exec "$ns" tcpreplay -q -i ks0 --pps=2000 "$trace" >/dev/null 2>&1
