@@ -1414,8 +1414,10 @@ tui_poll(void *arg, int input)
 	struct tui *t = arg;
 	int ch, redraw;
 
+	/* (also without input: a resize comes as a key) */
+	(void)input;
 	redraw = 0;
-	while (input && (ch = getch()) != ERR) {
+	while ((ch = getch()) != ERR) {
 		if (!t->editing && (ch == 'q' || ch == 'Q'))
 			return 1;
 		if (ch == KEY_RESIZE)

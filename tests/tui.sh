@@ -109,13 +109,13 @@ t "2: the findings" "wait_for 'KRB-AP-MODIFIED' &&
      grep -q 'error' '$tmp/screen'"
 tm send-keys -t ks 1
 tm resize-window -t ks -x 80 -y 24
-sleep 0.5
+wait_for '^time     principal' >/dev/null	# narrow: no client column
 t "80x24: the layout holds" "wait_for 'Exchanges' &&
      [ \$(widest) -le 80 ] && [ \$(wc -l <'$tmp/screen') -eq 24 ] &&
      grep -q 'q quit' '$tmp/screen' &&
      grep -q 'KRB_AP_E' '$tmp/screen'"
 tm resize-window -t ks -x 200 -y 60
-sleep 0.5
+wait_for ' via ' >/dev/null	# wide: all columns
 t "200x60: the layout holds" "wait_for 'Exchanges' &&
      [ \$(widest) -le 200 ] && [ \$(wc -l <'$tmp/screen') -eq 60 ] &&
      grep -q 'KRB_AP_ERR_BAD_INTEGRITY (result 18452)' '$tmp/screen'"
