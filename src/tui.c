@@ -915,7 +915,8 @@ arrow(struct tui *t, int y, int a, int b, int frame, const char *label,
 
 	lo = a < b ? a : b;
 	hi = a < b ? b : a;
-	str_printf(lab, sizeof(lab), "%s #%d", label, frame);
+	/* the frame first: it survives a cut */
+	str_printf(lab, sizeof(lab), "#%d %s", frame, label);
 	len = (int)strlen(lab);
 	wattron(w, attr);
 	for (x = lo + 1; x < hi; x++) {
@@ -945,14 +946,26 @@ static void
 ladder(struct tui *t, int *y, const struct row *sel)
 {
 	WINDOW *w = t->pad;
-	const struct row *as, *tgs, *r, *steps[3];
-	char a[64], k[64], s[64], buf[TEXT_MAX];
-	int xc, xk, xs, i, n, yy, col, fail;
+	const struct row *as, *tgs, *r, *hop, *htgs, *steps[5];
+	char a[64], k[64], s[64], bk[64], buf[TEXT_MAX];
+	int x[4], from[5], to[5], i, n, yy, fail, cols;
 
-	as = tgs = NULL;
+	as = tgs = hop = htgs = NULL;
 	for (i = 0; i < t->n_rows; i++) {
 		r = &t->rows[i];
-		if (r->seq >= sel->seq || r->family != sel->family ||
+		if (r->family != sel->family)
+			continue;
+		/* the middle tier's next hop: sel's service logs in on */
+		/* (by request time: a middle tier answers its client
+		 * after its own hop is over) */
+		if ((sel->kind == XK_AP || sel->kind == TK_NTLM) &&
+		    r != sel && !timercmp(&r->ts, &sel->ts, <) &&
+		    memcmp(r->client, sel->server, 16) == 0 &&
+		    (r->kind == XK_AP || r->kind == TK_NTLM) &&
+		    r->ts.tv_sec - sel->ts.tv_sec <= 30 &&
+		    (hop == NULL || timercmp(&r->ts, &hop->ts, <)))
+			hop = r;
+		if (r->seq >= sel->seq ||
 		    memcmp(r->client, sel->client, 16) != 0)
 			continue;
 		if (r->kind == XK_AS && strncmp(r->spn, "krbtgt/", 7) == 0 &&
@@ -963,45 +976,75 @@ ladder(struct tui *t, int *y, const struct row *sel)
 		    (tgs == NULL || r->seq > tgs->seq))
 			tgs = r;
 	}
+	for (i = 0; hop != NULL && i < t->n_rows; i++) {
+		r = &t->rows[i];
+		if (r->kind == XK_TGS && r->family == sel->family &&
+		    memcmp(r->client, sel->server, 16) == 0 &&
+		    !timercmp(&r->ts, &sel->ts, <) &&
+		    !timercmp(&r->ts, &hop->ts, >) &&
+		    strcmp(r->spn, hop->spn) == 0)
+			htgs = r;
+	}
+	/* columns: client, KDC, service, and the back end of a hop */
+	cols = hop != NULL ? 4 : 3;
+	for (i = 0; i < cols; i++)
+		x[i] = 2 + i * (COLS - 4) / cols;
 	n = 0;
-	if (sel->kind != XK_AS && as != NULL)
-		steps[n++] = as;
-	if (tgs != NULL)
-		steps[n++] = tgs;
-	steps[n++] = sel;
-	xc = 2;
-	xk = COLS / 3;
-	xs = 2 * COLS / 3;
+	if (sel->kind != XK_AS && as != NULL) {
+		steps[n] = as;
+		from[n] = 0;
+		to[n++] = 1;
+	}
+	if (tgs != NULL) {
+		steps[n] = tgs;
+		from[n] = 0;
+		to[n++] = 1;
+	}
+	steps[n] = sel;
+	from[n] = 0;
+	to[n++] = sel->kind == XK_AP || sel->kind == TK_NTLM ? 2 : 1;
+	if (htgs != NULL) {
+		steps[n] = htgs;
+		from[n] = 2;
+		to[n++] = 1;
+	}
+	if (hop != NULL) {
+		steps[n] = hop;
+		from[n] = 2;
+		to[n++] = 3;
+	}
 	addr(a, sizeof(a), sel->family, sel->client);
-	k[0] = '\0';
+	k[0] = s[0] = bk[0] = '\0';
 	for (i = 0; i < n; i++)
-		if (steps[i]->kind != XK_AP && steps[i]->kind != TK_NTLM)
+		if (to[i] == 1)
 			addr(k, sizeof(k), steps[i]->family,
 			    steps[i]->server);
 	if (sel->kind == XK_AP || sel->kind == TK_NTLM)
 		str_printf(s, sizeof(s), "%s:%u", addr(buf, sizeof(buf),
 		    sel->family, sel->server), sel->sport);
-	else
-		s[0] = '\0';
+	if (hop != NULL)
+		str_printf(bk, sizeof(bk), "%s:%u", addr(buf, sizeof(buf),
+		    hop->family, hop->server), hop->sport);
 	wattron(w, A_BOLD);
-	mvwprintw(w, *y, xc, "client %.*s", xk - xc - 8, a);
-	mvwprintw(w, *y, xk, "KDC %.*s", xs - xk - 5, k[0] != '\0' ? k : "-");
-	mvwprintw(w, *y, xs, "service %.*s", COLS - xs - 9, s[0] != '\0' ? s :
-	    "-");
+	mvwprintw(w, *y, x[0], "client %.*s", x[1] - x[0] - 8, a);
+	mvwprintw(w, *y, x[1], "KDC %.*s", x[2] - x[1] - 5,
+	    k[0] != '\0' ? k : "-");
+	mvwprintw(w, *y, x[2], "service %.*s", (cols > 3 ? x[3] : COLS) -
+	    x[2] - 9, s[0] != '\0' ? s : "-");
+	if (cols > 3)
+		mvwprintw(w, *y, x[3], "back end %.*s", COLS - x[3] - 10, bk);
 	wattroff(w, A_BOLD);
 	(*y)++;
 	/* the lifelines first, the arrows over them */
 	for (i = 0, yy = *y; i < n && yy < PAD_LINES - 6; i++)
 		yy += 2;
-	for (i = *y; i < yy; i++) {
-		mvwaddstr(w, i, xc, t->ascii ? "|" : "\u2502");
-		mvwaddstr(w, i, xk, t->ascii ? "|" : "\u2502");
-		mvwaddstr(w, i, xs, t->ascii ? "|" : "\u2502");
-	}
+	for (i = *y; i < yy; i++)
+		for (k[0] = 0; k[0] < cols; k[0]++)
+			mvwaddstr(w, i, x[(int)k[0]], t->ascii ? "|" :
+			    "\u2502");
 	yy = *y;
 	for (i = 0; i < n && yy < PAD_LINES - 6; i++) {
 		r = steps[i];
-		col = r->kind == XK_AP || r->kind == TK_NTLM ? xs : xk;
 		fail = row_failed(r) && t->color ? COLOR_PAIR(C_FAIL) :
 		    row_failed(r) ? A_BOLD : 0;
 		if (r->kind == TK_NTLM)
@@ -1013,7 +1056,7 @@ ladder(struct tui *t, int *y, const struct row *sel)
 			str_printf(buf, sizeof(buf), "%s-REQ%s%s",
 			    kind_name(r->kind), r->kind == XK_AP ? "" : " ",
 			    r->kind == XK_AP ? "" : r->spn);
-		arrow(t, yy, xc, col, (int)r->req_frame, buf, 0);
+		arrow(t, yy, x[from[i]], x[to[i]], (int)r->req_frame, buf, 0);
 		yy++;
 		if (r->rep_frame != 0 && r->rep_frame != r->req_frame) {
 			if (r->result == XR_ERROR && r->has_error_code) {
@@ -1026,9 +1069,10 @@ ladder(struct tui *t, int *y, const struct row *sel)
 				str_printf(buf, sizeof(buf), "%s-REP%s%s",
 				    kind_name(r->kind), r->verdict[0] != '\0' ?
 				    " " : "", r->verdict);
-			arrow(t, yy, col, xc, (int)r->rep_frame, buf, fail);
+			arrow(t, yy, x[to[i]], x[from[i]], (int)r->rep_frame,
+			    buf, fail);
 		} else if (r->result == XR_NO_ANSWER)
-			mvwprintw(w, yy, xc + 2, "(no answer)");
+			mvwprintw(w, yy, x[from[i]] + 2, "(no answer)");
 		yy++;
 	}
 	*y = yy + 1;

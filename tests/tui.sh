@@ -19,7 +19,8 @@ tmp=$(mktemp -d)
 cleanup() {
 	tmux -L "$sock" kill-server 2>/dev/null
 	tmux -L "${sock}c" kill-server 2>/dev/null
-	tmux -L "${sock}cl" kill-server 2>/dev/null
+	tmux -L "${sock}cd" kill-server 2>/dev/null
+	tmux -L "${sock}cdl" kill-server 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -85,11 +86,11 @@ t "a healthy one is not" \
      ! grep -q \"\$(printf '\\033')\\[[0-9;]*31m\" '$tmp/line'"
 tm send-keys -t ks Enter
 t "Enter: the ladder with the error" \
-    "wait_for 'KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY #21' &&
+    "wait_for '#21 KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY' &&
      grep -q 'client 192.0.2.20' '$tmp/screen' &&
      grep -q 'KDC 192.0.2.10' '$tmp/screen' &&
      grep -q 'TGS-REQ MSSQLSvc' '$tmp/screen' &&
-     grep -q 'AP-REQ #20' '$tmp/screen'"
+     grep -q '#20 AP-REQ' '$tmp/screen'"
 t "Enter: the finding and its fix" \
     "grep -q 'KRB-AP-MODIFIED' '$tmp/screen' &&
      grep -q 'setspn -Q MSSQLSvc/sql.lab.example:1433' '$tmp/screen'"
@@ -149,10 +150,29 @@ t "NO_COLOR: the failing exchange is not red" \
      ! grep -q \"\$(printf '\\033')\\[[0-9;]*31m\" '$tmp/screen'"
 tm send-keys -t ks Enter
 t "not UTF-8: the ladder in ASCII" \
-    "wait_for 'AP-REQ #20' &&
-     grep -q '^  |-*AP-REQ #20-*>|' '$tmp/screen' &&
-     grep -q '^  |<-*KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY #21-*|' '$tmp/screen'"
+    "wait_for '#20 AP-REQ' &&
+     grep -q '^  |-*#20 AP-REQ-*>|' '$tmp/screen' &&
+     grep -q '^  |<-*#21 KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY-*|' '$tmp/screen'"
 tm kill-server 2>/dev/null
+
+# ---- a double hop: the back end in the ladder ----------------------------
+
+dh=$top_srcdir/captures/double-hop.pcap
+sock=${sock}d
+if [ -f "$dh" ]; then
+	tm -f /dev/null new-session -d -s ks -x 140 -y 30 \
+	    "LANG=C.UTF-8 '$bin' --tui -r '$dh' >/dev/null 2>&1; sleep 60"
+	wait_for 'response 200' >/dev/null
+	tm send-keys -t ks Enter
+	t "double hop: the ladder's back end column and the hop to it" \
+	    "wait_for 'back end 192.0.2.40:1433' &&
+	     grep -q '#42 AP-REQ' '$tmp/screen' &&
+	     grep -q '#41 TGS-REP' '$tmp/screen' &&
+	     grep -q 'service 192.0.2.30:80' '$tmp/screen'"
+	tm kill-server 2>/dev/null
+else
+	skip "double hop: the ladder's back end" "no lab capture"
+fi
 sock=${sock}l
 
 # ---- live, in a network namespace ----------------------------------------
