@@ -25,6 +25,7 @@
 #include "capture.h"
 #include "pcapfile.h"
 #include "util.h"
+#include "wfile.h"
 
 #define DEFAULT_SNAPLEN	262144
 
@@ -42,6 +43,23 @@ struct capture {
 	int			 stop;	/* -c reached */
 	struct capture_hook	 hook;
 	int			 have_hook;
+	/* the last packets, kept for the live view's 'w' */
+	struct kept		*kept;	/* ring of KEEP_PKTS, or NULL */
+	int			 kept_head, kept_n;
+	size_t			 kept_bytes;
+};
+
+#define KEEP_PKTS	8192
+#define KEEP_BYTES	(16 * 1024 * 1024)
+
+struct kept {
+	struct pcap_pkthdr	 h;
+	u_char			*data;	/* owned, h.caplen bytes */
+};
+
+struct kept_iter {
+	struct capture		*cap;
+	int			 i;
 };
 
 static pcap_t * volatile	 active;	/* for the signal handler */
@@ -92,6 +110,9 @@ static int	run_hooked(struct capture *, char *, size_t);
 static int	read_batch(struct capture *, int64_t, int64_t *, int *,
 		    char *, size_t);
 static int64_t	mono_ms(void);
+static void	keep_packet(struct capture *, const struct pcap_pkthdr *,
+		    const u_char *);
+static int	kept_next(void *, struct pcap_pkthdr **, const u_char **);
 static int	drop_privileges(const char *, char *, size_t);
 
 const char *
@@ -268,6 +289,8 @@ on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *p)
 	if (cap->offline_filter &&
 	    pcap_offline_filter(&cap->prog, h, p) == 0)
 		return;
+	if (cap->kept != NULL)
+		keep_packet(cap, h, p);
 	pkt.frame = cap->frame;
 	pkt.ts.tv_sec = h->ts.tv_sec;
 	pkt.ts.tv_usec = h->ts.tv_usec;
@@ -298,6 +321,70 @@ run_pcapfile(struct capture *cap, char *err, size_t errsz)
 		on_packet((u_char *)cap, &h, rec.data);
 	}
 	return 0;
+}
+
+void
+capture_keep(struct capture *cap)
+{
+	if (cap->kept == NULL)
+		cap->kept = xcalloc(KEEP_PKTS, sizeof(*cap->kept));
+}
+
+/* The packet into the ring, the oldest out to stay within its bounds. */
+static void
+keep_packet(struct capture *cap, const struct pcap_pkthdr *h,
+    const u_char *p)
+{
+	struct kept *k;
+
+	if (h->caplen > KEEP_BYTES / 4)
+		return;
+	while (cap->kept_n > 0 && (cap->kept_n == KEEP_PKTS ||
+	    cap->kept_bytes + h->caplen > KEEP_BYTES)) {
+		k = &cap->kept[cap->kept_head];
+		cap->kept_bytes -= k->h.caplen;
+		free(k->data);
+		k->data = NULL;
+		cap->kept_head = (cap->kept_head + 1) % KEEP_PKTS;
+		cap->kept_n--;
+	}
+	k = &cap->kept[(cap->kept_head + cap->kept_n) % KEEP_PKTS];
+	k->h = *h;
+	k->data = xmalloc(h->caplen > 0 ? h->caplen : 1);
+	memcpy(k->data, p, h->caplen);
+	cap->kept_bytes += h->caplen;
+	cap->kept_n++;
+}
+
+static int
+kept_next(void *arg, struct pcap_pkthdr **hdr, const u_char **data)
+{
+	struct kept_iter *it = arg;
+	struct kept *k;
+
+	if (it->i >= it->cap->kept_n)
+		return 0;
+	k = &it->cap->kept[(it->cap->kept_head + it->i++) % KEEP_PKTS];
+	*hdr = &k->h;
+	*data = k->data;
+	return 1;
+}
+
+int
+capture_write_kept(struct capture *cap, const struct wfile *wf,
+    const char *path, unsigned long *n, char *err, size_t errsz)
+{
+	struct kept_iter it;
+
+	*n = 0;
+	if (cap->kept == NULL) {
+		snprintf(err, errsz, "no packets kept");
+		return -1;
+	}
+	it.cap = cap;
+	it.i = 0;
+	return wfile_write_packets(wf, cap->pc, kept_next, &it, path, n, err,
+	    errsz);
 }
 
 void
@@ -498,6 +585,12 @@ capture_close(struct capture *cap)
 {
 	if (cap == NULL)
 		return;
+	while (cap->kept != NULL && cap->kept_n > 0) {
+		free(cap->kept[cap->kept_head].data);
+		cap->kept_head = (cap->kept_head + 1) % KEEP_PKTS;
+		cap->kept_n--;
+	}
+	free(cap->kept);
 	if (cap->have_prog)
 		pcap_freecode(&cap->prog);
 	if (cap->pc != NULL)

@@ -51,6 +51,13 @@ struct capture_hook {
 };
 void		 capture_set_hook(struct capture *,
 		    const struct capture_hook *);
+/* Keep the last packets read (at most 8192 and 16 MiB), for
+ * capture_write_kept(): the live view's 'w'. */
+struct wfile;
+void		 capture_keep(struct capture *);
+int		 capture_write_kept(struct capture *, const struct wfile *,
+		    const char *path, unsigned long *written, char *err,
+		    size_t errsz);
 void		 capture_stats(struct capture *, struct stats *);
 void		 capture_close(struct capture *);
 const char	*capture_default_filter(int dlt);

@@ -207,7 +207,8 @@ usage(FILE *fp)
 	fprintf(fp,
 "usage: krbscope [-pv] [-B size] [-c count] [-f expression] [-i interface]\n"
 "                [-r file] [-s snaplen] [-w file] [-Z user] [--dns] [--json]\n"
-"                [--port name=port] [expression]\n"
+"                [--port name=port] [--tui | --no-tui] [--realtime]\n"
+"                [expression]\n"
 "       krbscope -D | --help | --version | --explain rule\n"
 "\n"
 "  -r FILE        read a .pcap or .pcapng file (\"-\": standard input)\n"
@@ -230,6 +231,9 @@ usage(FILE *fp)
 "  -h, --help     this summary\n"
 "  --version      the version\n"
 "\n"
+"  --tui          the live view, also with -r FILE (needs a terminal)\n"
+"  --no-tui       no live view: lines, even live on a terminal\n"
+"  --realtime     with --tui -r: replay at the pace of the timestamps\n"
 "  --explain RULE  what a finding's rule means and how to fix it\n"
 "                 (--explain list: all rules)\n"
 "\n"
@@ -456,12 +460,15 @@ main(int argc, char **argv)
 	if (tui < 0)
 		tui = oo.live && !json && isatty(STDOUT_FILENO) &&
 		    isatty(STDIN_FILENO);
-	if (tui && json) {
-		fprintf(stderr, "krbscope: --tui and --json do not mix\n");
+	if ((tui && json) || (realtime && (!tui || oo.live))) {
+		fprintf(stderr, "krbscope: %s\n", tui && json ? "--tui and "
+		    "--json do not mix" : "--realtime goes with --tui -r");
 		capture_close(cap);
 		free(expr);
 		return EXIT_USAGE;
 	}
+	if (tui)
+		oo.verbose = 0;	/* lines would write over the screen */
 	if (json)
 		oo.mode = OUT_JSON;
 	else if (tui)
@@ -530,6 +537,8 @@ main(int argc, char **argv)
 		hook.hold = !oo.live;	/* a file: browse it after the end */
 		hook.input_fd = tui_input_fd(sinks.tui);
 		capture_set_hook(cap, &hook);
+		if (oo.live)
+			capture_keep(cap);	/* for 'w' */
 	}
 	rc = capture_run(cap, &eng, count, err, sizeof(err));
 	if (sinks.tui != NULL) {

@@ -830,7 +830,7 @@ ex_widths(int cols, int *cw)
 	int avail;
 
 	cw[0] = cols >= 100 ? 15 : 0;
-	cw[4] = cols >= 120 ? 6 : 0;
+	cw[4] = cols >= 120 ? 8 : 0;
 	/* time, kind and the spaces between the columns */
 	avail = cols - 8 - 1 - 4 - 4 - (cw[0] > 0 ? cw[0] + 1 : 0) -
 	    (cw[4] > 0 ? cw[4] + 1 : 0);
@@ -1183,7 +1183,8 @@ draw_help(struct tui *t)
 		"",
 		"  1-4, Tab      Exchanges, Findings, Clients, Services",
 		"  arrows, PgUp/PgDn, Home/End, wheel   move",
-		"  Enter, click  details: the ladder, the finding and its fix",
+		"  click         select",
+		"  Enter         details: the ladder, the finding and its fix",
 		"  Esc, Backspace  back",
 		"  /             filter (principal, SPN, address, rule);",
 		"                empty: all",
@@ -1259,9 +1260,10 @@ write_pcap(struct tui *t)
 		    "first");
 		return;
 	}
-	if (t->o.file == NULL || strcmp(t->o.file, "-") == 0) {
-		str_printf(t->msg, sizeof(t->msg), "w: needs -r FILE (a live "
-		    "capture keeps no packets)");
+	if (!t->o.live && (t->o.file == NULL ||
+	    strcmp(t->o.file, "-") == 0)) {
+		str_printf(t->msg, sizeof(t->msg), "w: not from standard "
+		    "input");
 		return;
 	}
 	memset(&x, 0, sizeof(x));
@@ -1276,7 +1278,10 @@ write_pcap(struct tui *t)
 	str_printf(path, sizeof(path), "%s/krbscope-%llu.pcap",
 	    t->o.wdir != NULL ? t->o.wdir : ".",
 	    (unsigned long long)r->req_frame);
-	if (wfile_write(wf, t->o.file, path, &n, err, sizeof(err)) != 0)
+	/* live: from the packets kept; a file: read again */
+	if ((t->o.live ? capture_write_kept(t->cap, wf, path, &n, err,
+	    sizeof(err)) : wfile_write(wf, t->o.file, path, &n, err,
+	    sizeof(err))) != 0)
 		str_printf(t->msg, sizeof(t->msg), "w: %s", err);
 	else
 		str_printf(t->msg, sizeof(t->msg), "wrote %lu packets to %s",
@@ -1437,12 +1442,13 @@ key(struct tui *t, int ch)
 	case KEY_MOUSE:
 		if (getmouse(&ev) != OK)
 			break;
-		if (ev.bstate & BUTTON4_PRESSED) {
-			if (t->sel > 0)
-				t->sel--;
-		} else if (ev.bstate & BUTTON5_PRESSED) {
-			if (t->sel + 1 < t->n_vis)
-				t->sel++;
+		if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+			/* the wheel scrolls what is shown */
+			ch = ev.bstate & BUTTON4_PRESSED ? KEY_UP : KEY_DOWN;
+			if (t->detail)
+				scroll_detail(t, ch, page);
+			else
+				move_sel(t, ch, page);
 		} else if ((ev.bstate & BUTTON1_CLICKED) && !t->detail &&
 		    ev.y >= 4 && t->top + ev.y - 4 < t->n_vis)
 			t->sel = t->top + ev.y - 4;

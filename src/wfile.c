@@ -115,6 +115,8 @@ wfile_left_out(const struct wfile *wf)
  * "(tcp and host A and host B and port P and port Q) or ...", also
  * behind a VLAN tag; NULL when nothing was selected.
  */
+static int	next_of_file(void *, struct pcap_pkthdr **, const u_char **);
+
 static char *
 build_filter(const struct wfile *wf)
 {
@@ -150,20 +152,40 @@ wfile_write(const struct wfile *wf, const char *in, const char *out_path,
     unsigned long *written_out, char *err, size_t errsz)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
-	struct bpf_program prog, vprog;
-	struct pcap_pkthdr *hdr;
-	const u_char *data;
-	pcap_dumper_t *d;
 	pcap_t *pc;
-	char *expr, *vexpr;
-	size_t vlen;
-	int rc, have_vlan;
+	int rc;
 
 	*written_out = 0;
 	if ((pc = pcap_open_offline(in, ebuf)) == NULL) {
 		snprintf(err, errsz, "-w: %s", ebuf);
 		return -1;
 	}
+	rc = wfile_write_packets(wf, pc, next_of_file, pc, out_path,
+	    written_out, err, errsz);
+	pcap_close(pc);
+	return rc;
+}
+
+static int
+next_of_file(void *arg, struct pcap_pkthdr **hdr, const u_char **data)
+{
+	return pcap_next_ex((pcap_t *)arg, hdr, data) == 1;
+}
+
+int
+wfile_write_packets(const struct wfile *wf, pcap_t *pc, wfile_next_fn next,
+    void *arg, const char *out_path, unsigned long *written_out, char *err,
+    size_t errsz)
+{
+	struct bpf_program prog, vprog;
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	pcap_dumper_t *d;
+	char *expr, *vexpr;
+	size_t vlen;
+	int rc, have_vlan;
+
+	*written_out = 0;
 	/* an empty filter selects nothing: write a file with no packets */
 	expr = build_filter(wf);
 	have_vlan = 0;
@@ -172,7 +194,6 @@ wfile_write(const struct wfile *wf, const char *in, const char *out_path,
 		    PCAP_NETMASK_UNKNOWN) != 0) {
 			snprintf(err, errsz, "-w: %s", pcap_geterr(pc));
 			free(expr);
-			pcap_close(pc);
 			return -1;
 		}
 		/* the same behind a VLAN tag ("vlan" compiles on
@@ -190,7 +211,7 @@ wfile_write(const struct wfile *wf, const char *in, const char *out_path,
 		rc = -1;
 		goto out;
 	}
-	while (expr != NULL && pcap_next_ex(pc, &hdr, &data) == 1) {
+	while (expr != NULL && next(arg, &hdr, &data)) {
 		if (pcap_offline_filter(&prog, hdr, data) ||
 		    (have_vlan && pcap_offline_filter(&vprog, hdr, data))) {
 			pcap_dump((u_char *)d, hdr, data);
@@ -205,6 +226,5 @@ out:
 	if (have_vlan)
 		pcap_freecode(&vprog);
 	free(expr);
-	pcap_close(pc);
 	return rc;
 }

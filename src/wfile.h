@@ -8,6 +8,8 @@
 #ifndef KS_WFILE_H
 #define KS_WFILE_H
 
+#include <pcap/pcap.h>
+
 #include "model.h"
 
 struct wfile;
@@ -27,5 +29,13 @@ unsigned long	 wfile_left_out(const struct wfile *);	/* past the cap */
 int		 wfile_write(const struct wfile *, const char *in,
 		    const char *out_path, unsigned long *written_out,
 		    char *err, size_t errsz);
+
+/* The same from any packets: next hands the next one (0: no more);
+ * pc compiles the filter and names the link type of the file. */
+typedef int	(*wfile_next_fn)(void *arg, struct pcap_pkthdr **,
+		    const u_char **);
+int		 wfile_write_packets(const struct wfile *, pcap_t *pc,
+		    wfile_next_fn next, void *arg, const char *out_path,
+		    unsigned long *written_out, char *err, size_t errsz);
 
 #endif /* KS_WFILE_H */

@@ -68,7 +68,7 @@ fi
 # ---- a file, replayed ----------------------------------------------------
 
 tm -f /dev/null new-session -d -s ks -x 120 -y 30 \
-    "LANG=C.UTF-8 '$bin' --tui -r '$cap' \
+    "cd '$tmp' && LANG=C.UTF-8 '$bin' --tui -r '$cap' \
      >'$tmp/after' 2>'$tmp/err'; echo EXIT=\$? >'$tmp/rc'; sleep 60"
 t "the view comes up with its panes" "wait_for 'Exchanges' &&
     grep -q '1 Exchanges.*2 Findings.*3 Clients.*4 Services' '$tmp/screen'"
@@ -120,6 +120,11 @@ wait_for ' via ' >/dev/null	# wide: all columns
 t "200x60: the layout holds" "wait_for 'Exchanges' &&
      [ \$(widest) -le 200 ] && [ \$(wc -l <'$tmp/screen') -eq 60 ] &&
      grep -q 'KRB_AP_ERR_BAD_INTEGRITY (result 18452)' '$tmp/screen'"
+tm send-keys -t ks w
+t "w: the selected exchange's connection written to a pcap" \
+    "wait_for 'wrote 12 packets to ./krbscope-20.pcap' &&
+     '$bin' --json -r '$tmp/krbscope-20.pcap' |
+     grep -q '\"error_code\":31'"
 tm send-keys -t ks '?'
 t "?: the help" "wait_for 'filter (principal, SPN, address, rule)'"
 tm send-keys -t ks q
@@ -188,7 +193,7 @@ fi
 ip -n "$ns" link add ks0 type veth peer name ks1 &&
 ip -n "$ns" link set ks0 mtu 9000 up && ip -n "$ns" link set ks1 mtu 9000 up
 tm -f /dev/null new-session -d -s ks -x 160 -y 40 \
-    "ip netns exec '$ns' '$bin' --tui -i ks1 \
+    "cd '$tmp' && ip netns exec '$ns' '$bin' --tui -i ks1 \
      >'$tmp/after' 2>'$tmp/err'; echo EXIT=\$? >'$tmp/rc'; sleep 60"
 wait_for 'Exchanges' >/dev/null
 ip netns exec "$ns" tcpreplay -q -i ks0 --pps=2000 "$trace" >/dev/null 2>&1
@@ -198,6 +203,11 @@ t "live view on a veth: the trace's exchanges show" \
      grep -q 'krbscope on ks1' '$tmp/screen' &&
      grep -q 'krb 18[0-9] ' '$tmp/screen'"
 t "live view: no drops" "grep -q 'drops 0 ' '$tmp/screen'"
+tm send-keys -t ks w
+t "live view: w writes the selected connection from the packets kept" \
+    "wait_for 'wrote [1-9][0-9]* packets to ./krbscope-' &&
+     f=\$(ls '$tmp'/krbscope-*.pcap | head -n 1) &&
+     [ \$('$bin' --json -r \"\$f\" | grep -c '\"type\":\"krb\"') -ge 1 ]"
 tm send-keys -t ks q
 sleep 0.5
 echo "1..$n"
