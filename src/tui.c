@@ -130,6 +130,7 @@ static int	matches(const struct tui *, const char *const *, int);
 static int	row_match(const struct tui *, const struct row *);
 static void	collect_findings(void *, const struct finding *);
 static void	build_list(struct tui *);
+static int	by_rule(const void *, const void *);
 static void	draw(struct tui *);
 static void	draw_header(struct tui *);
 static void	draw_list(struct tui *);
@@ -575,6 +576,21 @@ collect_findings(void *arg, const struct finding *f)
 	t->fv[t->n_fv++] = f;
 }
 
+static int
+by_rule(const void *pa, const void *pb)
+{
+	const struct finding *a = *(const struct finding *const *)pa;
+	const struct finding *b = *(const struct finding *const *)pb;
+	int c;
+
+	if (a->rule->severity != b->rule->severity)
+		return b->rule->severity - a->rule->severity;
+	if ((c = strcmp(a->rule->id, b->rule->id)) != 0)
+		return c;
+	return a->first_frame < b->first_frame ? -1 :
+	    a->first_frame > b->first_frame;
+}
+
 /* The visible entries of the pane, newest exchange first. */
 static void
 build_list(struct tui *t)
@@ -604,6 +620,8 @@ build_list(struct tui *t)
 		t->n_fv = 0;
 		if (t->diag != NULL)
 			diag_walk(t->diag, collect_findings, t);
+		/* grouped by rule, the most severe rules first */
+		qsort(t->fv, (size_t)t->n_fv, sizeof(*t->fv), by_rule);
 		for (i = 0; i < t->n_fv; i++)
 			t->vis[t->n_vis++] = i;
 		break;
