@@ -168,6 +168,7 @@ if [ -f "$dh" ]; then
 	tm -f /dev/null new-session -d -s ks -x 140 -y 30 \
 	    "LANG=C.UTF-8 '$bin' --tui -r '$dh' >/dev/null 2>&1; sleep 60"
 	wait_for 'response 200' >/dev/null
+	sleep 0.3	# the whole file read: the list settled
 	tm send-keys -t ks Enter
 	t "double hop: the ladder's back end column and the hop to it" \
 	    "wait_for 'back end 192.0.2.40:1433' &&
