@@ -141,6 +141,7 @@ static void	ladder(struct tui *, int *, const struct row *);
 static void	arrow(struct tui *, int, int, int, int, const char *, int);
 static void	put_text(struct tui *, int *, int, const char *, int);
 static void	key(struct tui *, int);
+static void	step(int *, int, int, int);
 static void	move_sel(struct tui *, int, int);
 static void	scroll_detail(struct tui *, int, int);
 static void	put_lines(struct tui *, int *, int, const char *);
@@ -1307,62 +1308,45 @@ write_pcap(struct tui *t)
 	wfile_free(wf);
 }
 
+/* A position in 0..last moved by a movement key. */
+static void
+step(int *pos, int last, int ch, int page)
+{
+	switch (ch) {
+	case KEY_UP:
+		*pos -= *pos > 0;
+		break;
+	case KEY_DOWN:
+		*pos += *pos < last;
+		break;
+	case KEY_PPAGE:
+		*pos = *pos > page ? *pos - page : 0;
+		break;
+	case KEY_NPAGE:
+		*pos = *pos + page < last ? *pos + page : last;
+		break;
+	case KEY_HOME:
+		*pos = 0;
+		break;
+	default:
+		*pos = last;
+		break;
+	}
+}
+
 /* The selection by a movement key. */
 static void
 move_sel(struct tui *t, int ch, int page)
 {
-	int last;
-
-	last = t->n_vis > 0 ? t->n_vis - 1 : 0;
-	switch (ch) {
-	case KEY_UP:
-		t->sel -= t->sel > 0;
-		break;
-	case KEY_DOWN:
-		t->sel += t->sel < last;
-		break;
-	case KEY_PPAGE:
-		t->sel = t->sel > page ? t->sel - page : 0;
-		break;
-	case KEY_NPAGE:
-		t->sel = t->sel + page < last ? t->sel + page : last;
-		break;
-	case KEY_HOME:
-		t->sel = 0;
-		break;
-	default:
-		t->sel = last;
-		break;
-	}
+	step(&t->sel, t->n_vis > 0 ? t->n_vis - 1 : 0, ch, page);
 }
 
 /* The detail view's first line by a movement key. */
 static void
 scroll_detail(struct tui *t, int ch, int page)
 {
-	int last;
-
-	last = t->dlines - (LINES - 4) > 0 ? t->dlines - (LINES - 4) : 0;
-	switch (ch) {
-	case KEY_UP:
-		t->dtop -= t->dtop > 0;
-		break;
-	case KEY_DOWN:
-		t->dtop += t->dtop < last;
-		break;
-	case KEY_PPAGE:
-		t->dtop = t->dtop > page ? t->dtop - page : 0;
-		break;
-	case KEY_NPAGE:
-		t->dtop = t->dtop + page < last ? t->dtop + page : last;
-		break;
-	case KEY_HOME:
-		t->dtop = 0;
-		break;
-	default:
-		t->dtop = last;
-		break;
-	}
+	step(&t->dtop, t->dlines - (LINES - 4) > 0 ? t->dlines -
+	    (LINES - 4) : 0, ch, page);
 }
 
 static void
