@@ -44,10 +44,11 @@ tm() { tmux -L "$sock" "$@"; }
 screen() {	# the pane's text (-e: with colours) into $tmp/screen
 	tm capture-pane -p "$@" -t ks >"$tmp/screen"
 }
-# wait_for TEXT: up to 5 s for TEXT on the screen
+# wait_for TEXT: up to 15 s for TEXT on the screen (sanitizer builds and
+# busy machines are slow)
 wait_for() {
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 150 ]; do
 		screen
 		grep -q -- "$1" "$tmp/screen" && return 0
 		sleep 0.1
@@ -149,6 +150,7 @@ tm -f /dev/null new-session -d -s ks -x 120 -y 30 \
     "LANG=C LC_ALL=C NO_COLOR=1 '$bin' --tui -r '$cap' \
      >/dev/null 2>&1; sleep 60"
 wait_for 'KRB_AP_ERR_BAD_INTEG' >/dev/null
+sleep 0.3
 screen -e
 t "NO_COLOR: the failing exchange is not red" \
     "grep -q 'KRB_AP_ERR_BAD_INTEG' '$tmp/screen' &&
