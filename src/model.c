@@ -289,6 +289,8 @@ static void	on_ap_rep(struct model *, const struct msg_ctx *,
 		    const struct krb_msg *);
 static void	ap_unseen(struct model *, const struct msg_ctx *,
 		    const struct krb_msg *);
+static int	reply_held(struct model *, const struct msg_ctx *,
+		    const struct krb_msg *, struct conn *);
 static void	on_error(struct model *, const struct msg_ctx *,
 		    const struct krb_msg *);
 static void	verdict_text(char *, size_t, const struct auth_rec *);
@@ -1163,6 +1165,21 @@ set_reply(struct exchange *x, const struct msg_ctx *mc,
 		x->result = XR_OK;
 }
 
+/*
+ * A reply's connection into c; 1 when it answers the exchange held for
+ * the carrier's token of the same frame (then it is set there).
+ */
+static int
+reply_held(struct model *md, const struct msg_ctx *mc,
+    const struct krb_msg *m, struct conn *c)
+{
+	conn_from(c, mc, 1);
+	if (!md->has_held || !conn_is(&md->held, c))
+		return 0;
+	set_reply(&md->held, mc, m);
+	return 1;
+}
+
 static void
 on_ap_rep(struct model *md, const struct msg_ctx *mc,
     const struct krb_msg *m)
@@ -1170,11 +1187,8 @@ on_ap_rep(struct model *md, const struct msg_ctx *mc,
 	struct conn c;
 	uint32_t i;
 
-	conn_from(&c, mc, 1);
-	if (md->has_held && conn_is(&md->held, &c)) {
-		set_reply(&md->held, mc, m);
+	if (reply_held(md, mc, m, &c))
 		return;
-	}
 	i = p_find_reply(md, &c, XK_AP, NULL);
 	if (i == NIL) {
 		/* DCE style (RFC 4121 4.1, MS-RPCE 3.3.1.5.2): the client's
@@ -1229,11 +1243,8 @@ on_error(struct model *md, const struct msg_ctx *mc,
 	struct conn c;
 	uint32_t i;
 
-	conn_from(&c, mc, 1);
-	if (md->has_held && conn_is(&md->held, &c)) {
-		set_reply(&md->held, mc, m);
+	if (reply_held(md, mc, m, &c))
 		return;
-	}
 	i = p_find_reply(md, &c, 0, m->has_sname ? m->sname : NULL);
 	if (i == NIL) {
 		md->st.orphan_replies++;
