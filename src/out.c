@@ -212,6 +212,7 @@ static void	line_exchange(struct out *, const struct exchange *);
 static void	story_step(char *, size_t, const struct exchange *);
 static void	report_exchange(struct out *, const struct exchange *);
 static void	report_stories(struct out *);
+static const char *hop_auth_text(const struct chain_hop *);
 static void	app_u64(char *, size_t, uint64_t);
 static void	app_padded(char *, size_t, const char *, size_t);
 static void	json_finding(void *, const struct finding *);
@@ -2276,6 +2277,16 @@ out_exchange(void *arg, const struct exchange *x)
 
 /* ---- sessions and delegation chains (the model) ------------------------ */
 
+/* A hop's authentication; "unknown" when the hop is not in the capture
+ * (proven by the ticket only). */
+static const char *
+hop_auth_text(const struct chain_hop *h)
+{
+	if (h->n_frames == 0 && (h->auth == 0 || h->auth == HA_NONE))
+		return "unknown";
+	return hop_auth_str(h->auth);
+}
+
 static const char *
 hop_auth_str(int a)
 {
@@ -2457,7 +2468,7 @@ json_chain(struct out *out, const struct chain *ch)
 			jb_kstr(jb, "carrier", h->carrier);
 		if (h->spn[0] != '\0')
 			jb_kstr(jb, "sname", h->spn);
-		jb_kstr(jb, "auth", hop_auth_str(h->auth));
+		jb_kstr(jb, "auth", hop_auth_text(h));
 		jb_kstr(jb, "delegation", xdeleg_str(h->delegation));
 		if (h->has_ticket)
 			jb_id(jb, "ticket", h->ticket);
@@ -2468,8 +2479,11 @@ json_chain(struct out *out, const struct chain *ch)
 				    err_str(h->kdc_error_code, buf,
 				    sizeof(buf)));
 		}
+		/* no frame: the hop was not in the capture, which is not
+		 * the same as a connection without a login */
 		jb_kstr(jb, "result", h->result != 0 ?
-		    xresult_str(h->result) : "no_login");
+		    xresult_str(h->result) : h->n_frames == 0 ? "not_seen" :
+		    "no_login");
 		if (h->has_error_code)
 			jb_kstr(jb, "error", err_str(h->error_code, buf,
 			    sizeof(buf)));
@@ -2511,8 +2525,12 @@ fmt_chain(char *dst, size_t dstsz, const struct chain *ch)
 		}
 		str_append(dst, dstsz, " -> ");
 		if (h->has_to) {
-			snprintf(b, sizeof(b), "%s:%u", addr_str(ch->family,
-			    h->to), h->port);
+			if (h->port != 0)
+				snprintf(b, sizeof(b), "%s:%u",
+				    addr_str(ch->family, h->to), h->port);
+			else
+				snprintf(b, sizeof(b), "%s",
+				    addr_str(ch->family, h->to));
 			str_append(dst, dstsz, b);
 		} else
 			str_append(dst, dstsz, "?");
@@ -2520,7 +2538,7 @@ fmt_chain(char *dst, size_t dstsz, const struct chain *ch)
 			str_append(dst, dstsz, " ");
 			str_append(dst, dstsz, h->spn);
 		}
-		snprintf(b, sizeof(b), " [%s%s%s] ", hop_auth_str(h->auth),
+		snprintf(b, sizeof(b), " [%s%s%s] ", hop_auth_text(h),
 		    h->delegation != XD_NONE ? ", " : "",
 		    h->delegation != XD_NONE ? xdeleg_str(h->delegation) : "");
 		str_append(dst, dstsz, b);
@@ -2528,8 +2546,9 @@ fmt_chain(char *dst, size_t dstsz, const struct chain *ch)
 			str_append(dst, dstsz, err_str(h->kdc_error_code, b,
 			    sizeof(b)));
 		else if (h->result == 0)
-			str_append(dst, dstsz, h->auth == HA_NONE ?
-			    "no credentials sent" : "no login");
+			str_append(dst, dstsz, h->n_frames == 0 ? "not seen" :
+			    h->auth == HA_NONE ? "no credentials sent" :
+			    "no login");
 		else if (h->has_error_code)
 			str_append(dst, dstsz, err_str(h->error_code, b,
 			    sizeof(b)));

@@ -7,7 +7,10 @@
 # dns records). Values are what Wireshark shows for the same frames
 # (tshark -T fields), or what the lab scripts recorded. Prints TAP.
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import json_fields as jf  # noqa: E402  (tap, eq, run, case helpers)
@@ -229,6 +232,26 @@ def tds():
         "authentication."))
 
 
+def unseen_hop():
+    """double-hop without the user's HTTP connection (tshark drops it):
+    the forwarded TGT still proves the chain; its first hop is not seen."""
+    path = os.path.join(jf.top_srcdir, "captures", "double-hop.pcap")
+    if not os.path.exists(path) or shutil.which("tshark") is None:
+        skip("unseen hop", "no lab capture or no tshark")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        cut = os.path.join(d, "no-http.pcap")
+        subprocess.run(["tshark", "-r", path, "-Y", "!(tcp.port==80)",
+                        "-w", cut, "-F", "pcap"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rc, recs = jf.run(cut)
+    ch = recs_of(recs, "chain")
+    hops = ch[0]["hops"] if len(ch) == 1 else []
+    eq("a ticket-proven chain whose first hop is not in the capture",
+       [(h.get("auth"), h.get("result"), h.get("frames")) for h in hops],
+       [("unknown", "not_seen", []), ("kerberos", "ok", [30, 31, 32, 33])])
+
+
 def main():
     smb()
     dcerpc()
@@ -236,6 +259,7 @@ def main():
     ldap()
     lab()
     tds()
+    unseen_hop()
     print("1..%d" % jf.n)
 
 
