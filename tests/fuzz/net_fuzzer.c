@@ -19,20 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pcap/dlt.h>
-
 #include "cur.h"
 #include "engine.h"
 #include "record.h"
+
+#include "net_records.inc"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	sink(void *, const struct msg_ctx *, const struct krb_msg *);
 
-static const int dlts[8] = {
-	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL,
-	DLT_LOOP, DLT_RAW, DLT_IPV4, DLT_IPV6
-};
 
 /* Touches what an output would read, so bad records show up. */
 static void
@@ -51,11 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct engine eng;
 	struct engine_ops ops;
-	struct pkt_meta pkt;
-	struct cur c;
-	const uint8_t *p;
-	uint8_t *buf, sel;
-	size_t len, seen;
+	size_t seen;
 
 	seen = 0;
 	memset(&ops, 0, sizeof(ops));
@@ -74,30 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	eng.lim.frag_timeout_secs = 3;
 	eng.lim.max_msg_bytes = 1536;
 
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.ts.tv_sec = 1000000000;
-	cur_init(&c, data, size);
-	while (cur_left(&c) >= 3) {
-		sel = cur_get_u8(&c);
-		len = cur_get_be16(&c);
-		if (len > cur_left(&c))
-			len = cur_left(&c);
-		p = cur_get_bytes(&c, len);
-		/* an exact copy: reads past the packet are caught */
-		buf = malloc(len > 0 ? len : 1);
-		if (buf == NULL)
-			abort();
-		if (len > 0)
-			memcpy(buf, p, len);
-		eng.linktype = dlts[sel & 7];
-		pkt.ts.tv_sec += sel >> 3;
-		pkt.ts.tv_usec = (pkt.ts.tv_usec + 1000) % 1000000;
-		pkt.frame++;
-		pkt.caplen = (uint32_t)len;
-		pkt.wirelen = (uint32_t)len;
-		engine_packet(&eng, &pkt, buf, len);
-		free(buf);
-	}
+	feed_records(&eng, data, size);
 	engine_fini(&eng);
 	/* everything released; the buffering cap never passed */
 	if (eng.st.reasm_bytes != 0 || eng.st.flows_active != 0 ||
