@@ -43,6 +43,10 @@ struct capture {
 	int			 stop;	/* -c reached */
 	struct capture_hook	 hook;
 	int			 have_hook;
+	/* the hooked file loop: a record read but not yet due */
+	struct pcapfile_rec	 rec;
+	int			 have_rec;
+	int64_t			 file0_ms;	/* the file's first time */
 	/* the last packets, kept for the live view's 'w' */
 	struct kept		*kept;	/* ring of KEEP_PKTS, or NULL */
 	int			 kept_head, kept_n;
@@ -413,9 +417,7 @@ static int
 read_batch(struct capture *cap, int64_t t0, int64_t *wait_ms, int *first,
     char *err, size_t errsz)
 {
-	static struct pcapfile_rec rec;
-	static int have_rec;
-	static int64_t file0;
+	struct pcapfile_rec *rec = &cap->rec;
 	struct pcap_pkthdr h;
 	int64_t start, due;
 	int n, rc;
@@ -432,31 +434,33 @@ read_batch(struct capture *cap, int64_t t0, int64_t *wait_ms, int *first,
 	}
 	start = mono_ms();
 	for (n = 0; n < 2000 && !cap->stop; n++) {
-		if (!have_rec) {
-			if ((rc = pcapfile_next(cap->pf, &rec, err,
+		if (!cap->have_rec) {
+			if ((rc = pcapfile_next(cap->pf, rec, err,
 			    errsz)) < 0)
 				return -1;
 			if (rc == 0)
 				return 1;
-			have_rec = 1;
+			cap->have_rec = 1;
 		}
 		if (cap->hook.realtime) {
 			if (*first) {
-				file0 = rec.sec * 1000 + rec.usec / 1000;
+				cap->file0_ms = rec->sec * 1000 +
+				    rec->usec / 1000;
 				*first = 0;
 			}
-			due = rec.sec * 1000 + rec.usec / 1000 - file0;
+			due = rec->sec * 1000 + rec->usec / 1000 -
+			    cap->file0_ms;
 			if (due > mono_ms() - t0) {
 				*wait_ms = due - (mono_ms() - t0);
 				return 0;
 			}
 		}
-		h.ts.tv_sec = (time_t)rec.sec;
-		h.ts.tv_usec = (suseconds_t)rec.usec;
-		h.caplen = rec.caplen;
-		h.len = rec.wirelen;
-		have_rec = 0;
-		on_packet((u_char *)cap, &h, rec.data);
+		h.ts.tv_sec = (time_t)rec->sec;
+		h.ts.tv_usec = (suseconds_t)rec->usec;
+		h.caplen = rec->caplen;
+		h.len = rec->wirelen;
+		cap->have_rec = 0;
+		on_packet((u_char *)cap, &h, rec->data);
 		if ((n & 63) == 63 && mono_ms() - start >= 20)
 			break;
 	}

@@ -13,14 +13,14 @@ shared=${KS_SHARED:-$top_srcdir/../shared}
 bin=$top_builddir/krbscope
 cap=$top_srcdir/captures/tds-wrong-account.pcap
 trace=$shared/captures/real/zeek-krb-kinit.pcap
-sock=kstui$$
+base=kstui$$
+sock=$base
 ns=kstui$$
 tmp=$(mktemp -d)
 cleanup() {
-	tmux -L "$sock" kill-server 2>/dev/null
-	tmux -L "${sock}c" kill-server 2>/dev/null
-	tmux -L "${sock}cd" kill-server 2>/dev/null
-	tmux -L "${sock}cdl" kill-server 2>/dev/null
+	for s in "" c cr crd crdl; do
+		tmux -L "$base$s" kill-server 2>/dev/null
+	done
 	ip netns del "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -161,6 +161,26 @@ t "not UTF-8: the ladder in ASCII" \
      grep -q '^  |-*#20 AP-REQ-*>|' '$tmp/screen' &&
      grep -q '^  |<-*#21 KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY-*|' '$tmp/screen'"
 tm kill-server 2>/dev/null
+
+# ---- --realtime: the file at the pace of its timestamps -----------------
+
+mb=$top_srcdir/captures/mit-basic.pcap
+sock=${sock}r
+if [ -f "$mb" ]; then
+	tm -f /dev/null new-session -d -s ks -x 120 -y 30 \
+	    "LANG=C.UTF-8 '$bin' --tui --realtime -r '$mb' >/dev/null 2>&1; \
+	     sleep 60"
+	wait_for 'pkts [0-9]' >/dev/null
+	screen
+	t "--realtime: a 3.4 s file is not read at once" \
+	    "! grep -q 'pkts 65 ' '$tmp/screen'"
+	t "--realtime: ... and whole a few seconds later" \
+	    "wait_for 'pkts 65 '"
+	tm kill-server 2>/dev/null
+else
+	skip "--realtime" "no lab capture"
+	skip "--realtime, whole" "no lab capture"
+fi
 
 # ---- a double hop: the back end in the ladder ----------------------------
 
