@@ -59,10 +59,11 @@ static struct dns_rec	dns_rec_buf;
 static int	plain_label(const uint8_t *, size_t);
 static void	skip_name(struct cur *);
 static int	has_cname(const uint8_t *, size_t, uint16_t);
+struct qmemo;
 static int	read_name(const uint8_t *, size_t, size_t, char *, size_t,
-		    size_t *);
+		    size_t *, const struct qmemo *);
 static int	read_rr(const uint8_t *, size_t, size_t, struct dns_rr *,
-		    size_t *);
+		    size_t *, const struct qmemo *);
 static void	decode(const uint8_t *, size_t, struct dns_rec *);
 static int	dns_datagram(struct dis_ctx *, const uint8_t *, size_t);
 static int	dns_feed(void *, struct dis_ctx *, const uint8_t *, size_t,
@@ -97,19 +98,29 @@ plain_label(const uint8_t *p, size_t n)
 }
 
 /*
+ * The question's name as read (most answers point back to it): its
+ * offset, where it ends, and its text. Valid for one message.
+ */
+struct qmemo {
+	size_t		 off, end;	/* end 0: none */
+	const char	*text;
+};
+
+/*
  * Reads the (possibly compressed) name at msg[off] into out as dotted
  * text ("." for the root). *next_out: the offset after the name where it
  * stands. Returns 0, E_TRUNC when the message ends inside it, E_INVALID
  * for a forward or looping pointer, a reserved label type or an
- * overlong name.
+ * overlong name. A name that is only a pointer to the memo's name (read
+ * whole within len) copies its text.
  */
 static int
 read_name(const uint8_t *msg, size_t len, size_t off, char *out,
-    size_t outsz, size_t *next_out)
+    size_t outsz, size_t *next_out, const struct qmemo *qm)
 {
 	struct cur c;
 	const uint8_t *lab;
-	size_t o, wire, start;
+	size_t o, wire, start, ptr;
 	unsigned hops;
 	uint8_t b;
 	char tmp[4 * 63 + 1];
@@ -121,22 +132,31 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
 	hops = 0;
 	jumped = 0;
 	*next_out = off;
+	if (off >= len)
+		return E_TRUNC;
+	cur_init(&c, msg + off, len - off);
 	for (;;) {
-		if (off >= len)
-			return E_TRUNC;
-		start = off;
-		cur_init(&c, msg + off, len - off);
+		start = (size_t)(c.p - msg);
 		b = cur_get_u8(&c);
+		if (c.err != 0)
+			return E_TRUNC;
 		if ((b & 0xc0) == 0xc0) {
-			off = (size_t)(b & 0x3f) << 8 | cur_get_u8(&c);
+			ptr = (size_t)(b & 0x3f) << 8 | cur_get_u8(&c);
 			if (c.err != 0)
 				return E_TRUNC;
 			if (!jumped)
 				*next_out = start + 2;
-			jumped = 1;
-			/* only backwards: every hop lowers off */
-			if (off >= start || ++hops > DNS_MAX_HOPS)
+			/* only backwards: every hop lowers the offset */
+			if (ptr >= start || ++hops > DNS_MAX_HOPS)
 				return E_INVALID;
+			if (o == 0 && !jumped && qm != NULL &&
+			    qm->end != 0 && ptr == qm->off &&
+			    qm->end <= len) {
+				str_append(out, outsz, qm->text);
+				return 0;
+			}
+			jumped = 1;
+			cur_init(&c, msg + ptr, len - ptr);
 			continue;
 		}
 		if ((b & 0xc0) != 0)
@@ -157,7 +177,6 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
 				out[o++] = '.';
 			memcpy(out + o, lab, b);
 			o += b;
-			out[o] = '\0';
 		} else {
 			str_printable(tmp, sizeof(tmp), lab, b);
 			if (o > 0 && o + 1 < outsz)
@@ -166,8 +185,8 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
 			str_append(out, outsz, tmp);
 			o = strlen(out);
 		}
-		off = start + 1 + b;
 	}
+	out[o] = '\0';
 	if (o == 0 && outsz > 1)
 		memcpy(out, ".", 2);
 	return 0;
@@ -179,16 +198,21 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
  */
 static int
 read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
-    size_t *next_out)
+    size_t *next_out, const struct qmemo *qm)
 {
 	struct cur c, rd;
 	size_t after, rdoff;
 	uint16_t rdlen;
 	int rc;
 
-	memset(rr, 0, sizeof(*rr));
+	/* every field set below: no clearing of the two name buffers */
+	rr->data[0] = '\0';
+	rr->type = rr->class = 0;
+	rr->ttl = 0;
+	rr->srv_priority = rr->srv_weight = rr->srv_port = 0;
+	memset(rr->addr, 0, sizeof(rr->addr));
 	if ((rc = read_name(msg, len, off, rr->name, sizeof(rr->name),
-	    &off)) != 0)
+	    &off, qm)) != 0)
 		return rc;
 	cur_init(&c, msg + off, len - off);
 	rr->type = cur_get_be16(&c);
@@ -203,11 +227,13 @@ read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
 	case T_A:
 		if (rdlen != 4)
 			return E_INVALID;
+		memcpy(rr->addr, rd.p, 4);
 		fmt_addr(rr->data, sizeof(rr->data), AF_INET, rd.p);
 		break;
 	case T_AAAA:
 		if (rdlen != 16)
 			return E_INVALID;
+		memcpy(rr->addr, rd.p, 16);
 		fmt_addr(rr->data, sizeof(rr->data), AF_INET6, rd.p);
 		break;
 	case T_NS:
@@ -215,7 +241,7 @@ read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
 	case T_PTR:
 		/* the name may point anywhere before it */
 		rc = read_name(msg, rdoff + rdlen, rdoff, rr->data,
-		    sizeof(rr->data), &after);
+		    sizeof(rr->data), &after, qm);
 		if (rc != 0)
 			return rc == E_TRUNC ? E_INVALID : rc;
 		break;
@@ -226,7 +252,7 @@ read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
 		if (rd.err != 0)
 			return E_INVALID;
 		rc = read_name(msg, rdoff + rdlen, rdoff + 6, rr->data,
-		    sizeof(rr->data), &after);
+		    sizeof(rr->data), &after, qm);
 		if (rc != 0)
 			return rc == E_TRUNC ? E_INVALID : rc;
 		break;
@@ -240,7 +266,9 @@ read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
 static void
 decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 {
-	struct dns_rr rr;
+	static struct dns_rr spare;	/* RRs read but not kept */
+	struct dns_rr *rr;
+	struct qmemo qm;
 	struct cur c;
 	size_t off;
 	uint16_t flags, qd, an, ns, ar;
@@ -248,6 +276,7 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 
 	/* the answers are filled one by one: only the head is cleared */
 	memset(rec, 0, offsetof(struct dns_rec, an));
+	memset(&qm, 0, sizeof(qm));
 	cur_init(&c, msg, len);
 	rec->id = cur_get_be16(&c);
 	flags = cur_get_be16(&c);
@@ -265,12 +294,18 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 	off = DNS_HDR_LEN;
 	rc = 0;
 	for (i = 0; i < qd && rc == 0; i++) {
-		if (i == 0)
+		if (i == 0) {
 			rc = read_name(msg, len, off, rec->qname,
-			    sizeof(rec->qname), &off);
-		else
-			rc = read_name(msg, len, off, rr.name,
-			    sizeof(rr.name), &off);
+			    sizeof(rec->qname), &off, NULL);
+			if (rc == 0 && strlen(rec->qname) + 1 <
+			    sizeof(rec->qname)) {
+				qm.off = DNS_HDR_LEN;	/* whole, not cut */
+				qm.end = off;
+				qm.text = rec->qname;
+			}
+		} else
+			rc = read_name(msg, len, off, spare.name,
+			    sizeof(spare.name), &off, NULL);
 		cur_init(&c, msg + (off < len ? off : len),
 		    off < len ? len - off : 0);
 		if (rc == 0 && i == 0) {
@@ -285,14 +320,17 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 	}
 	total = an + ns + ar;
 	for (i = 0; i < total && rc == 0; i++) {
-		if ((rc = read_rr(msg, len, off, &rr, &off)) != 0)
+		/* straight into its place: kept unless the type says not */
+		rr = rec->n_answers < DNS_MAX_ANSWERS ?
+		    &rec->an[rec->n_answers] : &spare;
+		if ((rc = read_rr(msg, len, off, rr, &off, &qm)) != 0)
 			break;
-		keep = i < an || (i >= an + ns && (rr.type == T_A ||
-		    rr.type == T_AAAA || rr.type == T_SRV));
+		keep = i < an || (i >= an + ns && (rr->type == T_A ||
+		    rr->type == T_AAAA || rr->type == T_SRV));
 		if (!keep)
 			continue;
-		if (rec->n_answers < DNS_MAX_ANSWERS)
-			rec->an[rec->n_answers++] = rr;
+		if (rr != &spare)
+			rec->n_answers++;
 		else
 			rec->n_cut++;
 	}

@@ -63,6 +63,7 @@ struct flowtab {
 static const struct dissector *test_dis;
 
 static void	ft_setup(struct engine *, struct flowtab *);
+static uint64_t	conn_hash(const struct ip_info *, uint16_t, uint16_t);
 static struct flow *flow_get(struct engine *, const struct ip_info *,
 		    uint16_t, uint16_t, const struct tcp_hdr *, int *);
 static struct flow *flow_find(struct flowtab *, const struct ip_info *,
@@ -369,10 +370,12 @@ l4_wanted(struct engine *eng, const struct ip_info *ip, int transport,
 	if (test_dis != NULL || registry_port_hinted(transport, dport) ||
 	    registry_port_hinted(transport, sport))
 		return 1;
-	if (flow_find(ft, ip, sport, dport, &key, &h, &side) != NULL &&
-	    ft->n_unhinted > 0)
+	/* a flow a probe claimed earlier (only those lack a port hint) */
+	if (ft->n_unhinted > 0 &&
+	    flow_find(ft, ip, sport, dport, &key, &h, &side) != NULL)
 		return 1;
 	if (n > 0) {
+		h = conn_hash(ip, sport, dport);
 		np = &ft->nprobe[h & (NPROBE_SLOTS - 1)];
 		if (np->hash != h) {
 			np->hash = h;
@@ -387,6 +390,33 @@ l4_wanted(struct engine *eng, const struct ip_info *ip, int transport,
 	}
 	eng->st.l4_unclaimed++;
 	return 0;
+}
+
+/*
+ * The probe counter's key: the same for both directions of a
+ * connection, without building a flow key (most packets here are
+ * nobody's). Not the flow table's hash: collisions only restart a count.
+ */
+static uint64_t
+conn_hash(const struct ip_info *ip, uint16_t sport, uint16_t dport)
+{
+	uint64_t a, b, w;
+	uint32_t x;
+	size_t i, alen;
+
+	alen = ip->family == AF_INET ? 4 : 16;
+	a = b = 0;
+	for (i = 0; i < alen; i += 4) {
+		memcpy(&x, ip->src + i, 4);
+		a = (a ^ x) * 0x9e3779b97f4a7c15ULL;
+		memcpy(&x, ip->dst + i, 4);
+		b = (b ^ x) * 0x9e3779b97f4a7c15ULL;
+	}
+	a ^= (uint64_t)sport << 32;
+	b ^= (uint64_t)dport << 32;
+	/* + and * are symmetric: the reverse direction hashes the same */
+	w = (a + b) ^ (a * b) ^ ip->proto;
+	return w ^ (w >> 29);
 }
 
 void

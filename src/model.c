@@ -41,8 +41,6 @@
 
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
-
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -360,7 +358,6 @@ static int	dns_same(const char *, const char *);
 static int	dns_chain_to(const struct dns_rec *, int, const char *,
 		    const char *);
 static void	h_info(const struct hslot *, struct host_info *);
-static int	ip4_parse(const char *, uint8_t *);
 
 void
 model_limits_default(struct model_limits *lim)
@@ -3027,15 +3024,14 @@ model_dns(struct model *md, const struct msg_ctx *mc,
 		rr = &d->an[i];
 		if ((rr->class & 0x7fff) != 1)
 			continue;
-		memset(addr, 0, sizeof(addr));
-		if (rr->type == DNS_T_A && (ip4_parse(rr->data, addr) ||
-		    inet_pton(AF_INET, rr->data, addr) == 1))
+		if (rr->type == DNS_T_A)
 			family = AF_INET;
-		else if (rr->type == DNS_T_AAAA && inet_pton(AF_INET6,
-		    rr->data, addr) == 1)
+		else if (rr->type == DNS_T_AAAA)
 			family = AF_INET6;
 		else
 			continue;
+		memset(addr, 0, sizeof(addr));
+		memcpy(addr, rr->addr, alen_of(family));
 		h = h_get(md, family, addr);	/* may move md->h */
 		hs = &md->h[h];
 		owner = h_name(md, hs, rr->name, strlen(rr->name), HN_DNS,
@@ -3060,31 +3056,6 @@ model_dns(struct model *md, const struct msg_ctx *mc,
 		/* the answer goes to the client that asked */
 		h_use(md, hs, mc->dst, 0, asked, &mc->ts);
 	}
-}
-
-/*
- * A dotted quad as inet_ntop() writes it ("10.0.0.1": no leading zeros)
- * into addr: 1. 0 for anything else (inet_pton() then decides).
- */
-static int
-ip4_parse(const char *p, uint8_t *addr)
-{
-	unsigned v;
-	int octet, digits;
-
-	for (octet = 0; octet < 4; octet++) {
-		if (octet > 0 && *p++ != '.')
-			return 0;
-		v = 0;
-		for (digits = 0; digits < 3 && p[digits] >= '0' &&
-		    p[digits] <= '9'; digits++)
-			v = v * 10 + (unsigned)(p[digits] - '0');
-		if (digits == 0 || v > 255 || (digits > 1 && p[0] == '0'))
-			return 0;
-		addr[octet] = (uint8_t)v;
-		p += digits;
-	}
-	return *p == '\0';
 }
 
 /* A session's service: the names its client used for the server. */

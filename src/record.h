@@ -373,6 +373,7 @@ struct dns_rr {
 	/* A/AAAA: the address; PTR/CNAME/NS: the name; SRV: the target;
 	 * other types: empty */
 	char		 data[DNS_NAME_MAX];
+	uint8_t		 addr[16];	/* A (4 bytes) / AAAA: the address */
 	uint16_t	 srv_priority, srv_weight, srv_port;
 };
 

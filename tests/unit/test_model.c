@@ -2339,6 +2339,11 @@ dns_rr_set(struct dns_rr *rr, const char *name, int type, const char *data)
 	rr->class = 1;
 	rr->ttl = 60;
 	snprintf(rr->data, sizeof(rr->data), "%s", data);
+	/* the address as the decoder gives it too */
+	if (type == 1)		/* A */
+		(void)inet_pton(AF_INET, data, rr->addr);
+	else if (type == 28)	/* AAAA */
+		(void)inet_pton(AF_INET6, data, rr->addr);
 }
 
 static void
