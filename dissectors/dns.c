@@ -63,8 +63,8 @@ struct qmemo;
 static int	read_name(const uint8_t *, size_t, size_t, char *, size_t,
 		    size_t *, const struct qmemo *);
 static int	read_rr(const uint8_t *, size_t, size_t, struct dns_rr *,
-		    size_t *, const struct qmemo *);
-static void	decode(const uint8_t *, size_t, struct dns_rec *);
+		    size_t *, const struct qmemo *, int);
+static void	decode(const uint8_t *, size_t, struct dns_rec *, int);
 static int	dns_datagram(struct dis_ctx *, const uint8_t *, size_t);
 static int	dns_feed(void *, struct dis_ctx *, const uint8_t *, size_t,
 		    size_t *, size_t *);
@@ -194,11 +194,12 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
 
 /*
  * One resource record at msg[off]: owner name, type, class, TTL and
- * the data of the types we keep. *next_out: the offset after it.
+ * the data of the types we keep (an address as text only with
+ * addr_text). *next_out: the offset after it.
  */
 static int
 read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
-    size_t *next_out, const struct qmemo *qm)
+    size_t *next_out, const struct qmemo *qm, int addr_text)
 {
 	struct cur c, rd;
 	size_t after, rdoff;
@@ -228,13 +229,16 @@ read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
 		if (rdlen != 4)
 			return E_INVALID;
 		memcpy(rr->addr, rd.p, 4);
-		fmt_addr(rr->data, sizeof(rr->data), AF_INET, rd.p);
+		if (addr_text)
+			fmt_addr(rr->data, sizeof(rr->data), AF_INET, rd.p);
 		break;
 	case T_AAAA:
 		if (rdlen != 16)
 			return E_INVALID;
 		memcpy(rr->addr, rd.p, 16);
-		fmt_addr(rr->data, sizeof(rr->data), AF_INET6, rd.p);
+		if (addr_text)
+			fmt_addr(rr->data, sizeof(rr->data), AF_INET6,
+			    rd.p);
 		break;
 	case T_NS:
 	case T_CNAME:
@@ -264,7 +268,7 @@ read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
 
 /* The whole message into rec; status says how far it went. */
 static void
-decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
+decode(const uint8_t *msg, size_t len, struct dns_rec *rec, int addr_text)
 {
 	static struct dns_rr spare;	/* RRs read but not kept */
 	struct dns_rr *rr;
@@ -274,8 +278,12 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 	uint16_t flags, qd, an, ns, ar;
 	int i, total, rc, keep;
 
-	/* the answers are filled one by one: only the head is cleared */
-	memset(rec, 0, offsetof(struct dns_rec, an));
+	/* field by field: a memset of the head (a 256-byte name) cost more
+	 * than reading a short message */
+	rec->status = KRB_OK;
+	rec->qname[0] = '\0';
+	rec->qtype = rec->qclass = 0;
+	rec->n_answers = rec->n_cut = 0;
 	memset(&qm, 0, sizeof(qm));
 	cur_init(&c, msg, len);
 	rec->id = cur_get_be16(&c);
@@ -323,7 +331,8 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec)
 		/* straight into its place: kept unless the type says not */
 		rr = rec->n_answers < DNS_MAX_ANSWERS ?
 		    &rec->an[rec->n_answers] : &spare;
-		if ((rc = read_rr(msg, len, off, rr, &off, &qm)) != 0)
+		if ((rc = read_rr(msg, len, off, rr, &off, &qm,
+		    addr_text)) != 0)
 			break;
 		keep = i < an || (i >= an + ns && (rr->type == T_A ||
 		    rr->type == T_AAAA || rr->type == T_SRV));
@@ -407,7 +416,9 @@ dns_datagram(struct dis_ctx *ctx, const uint8_t *p, size_t len)
 		ctx->eng->st.dns_responses += (uint64_t)response;
 		return 0;
 	}
-	decode(p, len, &dns_rec_buf);
+	/* the hosts map reads addresses in binary: text for records only */
+	decode(p, len, &dns_rec_buf, ctx->eng->ops.dns_answers_only ==
+	    DNS_ALL);
 	engine_emit_dns(ctx, "dns", &dns_rec_buf);
 	return 0;
 }

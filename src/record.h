@@ -370,8 +370,9 @@ struct dns_rr {
 					 * 33 SRV, ... */
 	uint16_t	 class;
 	uint32_t	 ttl;
-	/* A/AAAA: the address; PTR/CNAME/NS: the name; SRV: the target;
-	 * other types: empty */
+	/* A/AAAA: the address (only when DNS records are asked for:
+	 * engine_ops.dns_answers_only DNS_ALL); PTR/CNAME/NS: the name;
+	 * SRV: the target; other types: empty */
 	char		 data[DNS_NAME_MAX];
 	uint8_t		 addr[16];	/* A (4 bytes) / AAAA: the address */
 	uint16_t	 srv_priority, srv_weight, srv_port;
