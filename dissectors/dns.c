@@ -104,6 +104,7 @@ plain_label(const uint8_t *p, size_t n)
 struct qmemo {
 	size_t		 off, end;	/* end 0: none */
 	const char	*text;
+	size_t		 len;		/* strlen(text) */
 };
 
 /*
@@ -151,8 +152,8 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
 				return E_INVALID;
 			if (o == 0 && !jumped && qm != NULL &&
 			    qm->end != 0 && ptr == qm->off &&
-			    qm->end <= len) {
-				str_append(out, outsz, qm->text);
+			    qm->end <= len && qm->len < outsz) {
+				memcpy(out, qm->text, qm->len + 1);
 				return 0;
 			}
 			jumped = 1;
@@ -305,8 +306,8 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec, int addr_text)
 		if (i == 0) {
 			rc = read_name(msg, len, off, rec->qname,
 			    sizeof(rec->qname), &off, NULL);
-			if (rc == 0 && strlen(rec->qname) + 1 <
-			    sizeof(rec->qname)) {
+			qm.len = strlen(rec->qname);
+			if (rc == 0 && qm.len + 1 < sizeof(rec->qname)) {
 				qm.off = DNS_HDR_LEN;	/* whole, not cut */
 				qm.end = off;
 				qm.text = rec->qname;

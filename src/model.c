@@ -355,6 +355,7 @@ static void	h_carrier(struct model *, const struct msg_ctx *,
 		    const struct auth_rec *);
 static const char *auth_str(const struct auth_rec *, const char *);
 static int	dns_same(const char *, const char *);
+static int	dns_same_n(const char *, size_t, const char *, size_t);
 static int	dns_chain_to(const struct dns_rec *, int, const char *,
 		    const char *);
 static void	h_info(const struct hslot *, struct host_info *);
@@ -2709,7 +2710,7 @@ h_name(struct model *md, struct hslot *hs, const char *name, size_t n,
 	if (n < sizeof(buf)) {
 		memcpy(buf, name, n);
 		buf[n] = '\0';
-		len = strlen(buf);
+		len = n;
 	} else {
 		memcpy(buf, name, sizeof(buf) - 4);
 		memcpy(buf + sizeof(buf) - 4, "...", 4);
@@ -2966,10 +2967,13 @@ h_carrier(struct model *md, const struct msg_ctx *mc,
 static int
 dns_same(const char *a, const char *b)
 {
-	size_t na, nb;
+	return dns_same_n(a, strlen(a), b, strlen(b));
+}
 
-	na = strlen(a);
-	nb = strlen(b);
+/* The same, with the lengths known. */
+static int
+dns_same_n(const char *a, size_t na, const char *b, size_t nb)
+{
 	if (na > 0 && a[na - 1] == '.')
 		na--;
 	if (nb > 0 && b[nb - 1] == '.')
@@ -3007,6 +3011,7 @@ model_dns(struct model *md, const struct msg_ctx *mc,
 	const struct dns_rr *rr;
 	struct hslot *hs;
 	uint8_t addr[16];
+	size_t qlen, olen;
 	uint32_t h;
 	int i, j, n, family, owner, k, asked;
 
@@ -3020,6 +3025,7 @@ model_dns(struct model *md, const struct msg_ctx *mc,
 		n = DNS_MAX_ANSWERS;
 	if (n < 0)
 		n = 0;
+	qlen = strlen(d->qname);
 	for (i = 0; i < n; i++) {
 		rr = &d->an[i];
 		if ((rr->class & 0x7fff) != 1)
@@ -3034,11 +3040,13 @@ model_dns(struct model *md, const struct msg_ctx *mc,
 		memcpy(addr, rr->addr, alen_of(family));
 		h = h_get(md, family, addr);	/* may move md->h */
 		hs = &md->h[h];
-		owner = h_name(md, hs, rr->name, strlen(rr->name), HN_DNS,
-		    -1, mc->frame);
+		olen = strlen(rr->name);
+		owner = h_name(md, hs, rr->name, olen, HN_DNS, -1,
+		    mc->frame);
 		if (owner < 0)
 			continue;
-		asked = dns_same(d->qname, rr->name) ? owner : -1;
+		asked = dns_same_n(d->qname, qlen, rr->name, olen) ? owner :
+		    -1;
 		/* the aliases whose chain ends here */
 		for (j = 0; j < n; j++) {
 			if (d->an[j].type != DNS_T_CNAME ||
