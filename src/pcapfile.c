@@ -62,21 +62,21 @@ struct pcapfile {
 	uint64_t	 nrec;
 };
 
-static uint32_t	get32(const struct pcapfile *, struct cur *);
-static uint16_t	get16(const struct pcapfile *, struct cur *);
+static inline uint32_t get32(const struct pcapfile *, struct cur *);
+static inline uint16_t get16(const struct pcapfile *, struct cur *);
 static int	fill(struct pcapfile *, size_t, char *, size_t);
 static int	ng_next(struct pcapfile *, struct pcapfile_rec *, char *,
 		    size_t);
 static int	ng_idb(struct pcapfile *, struct cur *, char *, size_t);
 static int	dlt_of(uint32_t);
 
-static uint32_t
+static inline uint32_t
 get32(const struct pcapfile *pf, struct cur *c)
 {
 	return pf->swapped ? cur_get_be32(c) : cur_get_le32(c);
 }
 
-static uint16_t
+static inline uint16_t
 get16(const struct pcapfile *pf, struct cur *c)
 {
 	return pf->swapped ? cur_get_be16(c) : cur_get_le16(c);
@@ -216,8 +216,10 @@ pcapfile_next(struct pcapfile *pf, struct pcapfile_rec *rec, char *err,
 
 	if (pf->ng)
 		return ng_next(pf, rec, err, errsz);
-	if (pf->len - pf->off < 16 + MAX_RECORD && !pf->eof &&
-	    fill(pf, BLOCK, err, errsz) != 0)
+	/* refilled only when the next record is not whole in the buffer:
+	 * what moves to the front is then a part of one record */
+	if (pf->len - pf->off < 16 && !pf->eof &&
+	    fill(pf, 16, err, errsz) != 0)
 		return -1;
 	if (pf->len == pf->off)
 		return 0;
@@ -226,6 +228,12 @@ pcapfile_next(struct pcapfile *pf, struct pcapfile_rec *rec, char *err,
 	frac = get32(pf, &c);
 	incl = get32(pf, &c);
 	orig = get32(pf, &c);
+	if (c.err == 0 && incl > c.len && incl <= MAX_RECORD && !pf->eof) {
+		if (fill(pf, 16 + (size_t)incl, err, errsz) != 0)
+			return -1;
+		cur_init(&c, pf->buf + pf->off, pf->len - pf->off);
+		cur_skip(&c, 16);
+	}
 	if (c.err != 0 || incl > c.len) {
 		if (incl > MAX_RECORD)
 			goto bogus;

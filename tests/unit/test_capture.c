@@ -4,16 +4,181 @@
  *
  * test_capture.c - the default live filter compiles for every link type
  * krbscope reads, and keeps Kerberos and its carriers (TDS on any port,
- * fragments, VLAN-tagged traffic) while dropping unrelated traffic.
+ * fragments, VLAN-tagged traffic) while dropping unrelated traffic. The
+ * file reader returns every record of a file larger than its buffer
+ * whole and in order, in both byte orders, and tells a cut last record
+ * and an impossible length apart.
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "pcapfile.h"
 #include "tap.h"
+
+#define RD_RECORDS	3000
+
+static void	put32(uint8_t *, uint32_t, int);
+static size_t	rec_len(int);
+static int	write_file(char *, int, int);
+static void	test_reader(int);
+static void	test_reader_errors(void);
+
+static void
+put32(uint8_t *p, uint32_t v, int big)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		p[i] = (uint8_t)(big ? v >> (24 - 8 * i) : v >> (8 * i));
+}
+
+/* Record i's length: mostly packets, now and then a large one (up to
+ * 200 KB), so records straddle the reader's buffer refills. */
+static size_t
+rec_len(int i)
+{
+	if (i % 97 == 5)
+		return 200000 - (size_t)i;
+	if (i % 13 == 0)
+		return 9000 + (size_t)i;
+	return 60 + (size_t)(i * 37 % 1400);
+}
+
+/*
+ * RD_RECORDS records (byte j of record i is (i + j) & 0xff) into a new
+ * file; cut: the last record loses its end. Its path into path.
+ */
+static int
+write_file(char *path, int big, int cut)
+{
+	static uint8_t data[200000];
+	uint8_t h[24];
+	size_t n, j;
+	FILE *fp;
+	int fd, i;
+
+	strcpy(path, "/tmp/ks-rdXXXXXX");
+	if ((fd = mkstemp(path)) < 0 || (fp = fdopen(fd, "wb")) == NULL)
+		return -1;
+	put32(h, 0xa1b2c3d4, big);
+	h[big ? 4 : 5] = 0;
+	h[big ? 5 : 4] = 2;
+	h[big ? 6 : 7] = 0;
+	h[big ? 7 : 6] = 4;
+	put32(h + 8, 0, big);
+	put32(h + 12, 0, big);
+	put32(h + 16, 262144, big);
+	put32(h + 20, 1, big);
+	fwrite(h, 1, 24, fp);
+	for (i = 0; i < RD_RECORDS; i++) {
+		n = rec_len(i);
+		for (j = 0; j < n; j++)
+			data[j] = (uint8_t)(i + j);
+		put32(h, 1700000000u + (uint32_t)i, big);
+		put32(h + 4, (uint32_t)i * 7, big);
+		put32(h + 8, (uint32_t)n, big);
+		put32(h + 12, (uint32_t)n + 4, big);
+		fwrite(h, 1, 16, fp);
+		fwrite(data, 1, cut && i == RD_RECORDS - 1 ? n / 2 : n, fp);
+	}
+	return fclose(fp);
+}
+
+static void
+test_reader(int big)
+{
+	struct pcapfile *pf;
+	struct pcapfile_rec r;
+	char path[64], err[256];
+	size_t j, bytes;
+	int i, rc, bad;
+
+	if (write_file(path, big, 0) != 0) {
+		ok(0, "reader: write a test file");
+		return;
+	}
+	ok(pcapfile_open(path, &pf, err, sizeof(err)) == 0,
+	    "reader (%s-endian): opens", big ? "big" : "little");
+	bad = 0;
+	bytes = 0;
+	for (i = 0; (rc = pcapfile_next(pf, &r, err, sizeof(err))) == 1;
+	    i++) {
+		if (r.caplen != rec_len(i) || r.wirelen != r.caplen + 4 ||
+		    r.sec != 1700000000 + i || r.usec != i * 7) {
+			bad++;
+			continue;
+		}
+		for (j = 0; j < r.caplen; j++)
+			if (r.data[j] != (uint8_t)(i + j))
+				break;
+		bad += j != r.caplen;
+		bytes += r.caplen;
+	}
+	ok(rc == 0 && i == RD_RECORDS && bad == 0,
+	    "reader (%s-endian): %d records of %zu bytes, all whole and in "
+	    "order (%d wrong, end %d)", big ? "big" : "little", i, bytes, bad,
+	    rc);
+	ok(bytes > 4 * 1024 * 1024, "reader: the file is larger than the "
+	    "reader's buffer");
+	pcapfile_close(pf);
+	unlink(path);
+}
+
+static void
+test_reader_errors(void)
+{
+	struct pcapfile *pf;
+	struct pcapfile_rec r;
+	char path[64], err[256];
+	FILE *fp;
+	uint8_t h[16];
+	int i, rc;
+
+	if (write_file(path, 0, 1) != 0 ||
+	    pcapfile_open(path, &pf, err, sizeof(err)) != 0) {
+		ok(0, "reader: a cut file");
+		return;
+	}
+	for (i = 0; (rc = pcapfile_next(pf, &r, err, sizeof(err))) == 1;
+	    i++)
+		;
+	ok(rc == -1 && i == RD_RECORDS - 1 && strstr(err, "truncated") !=
+	    NULL, "reader: the cut last record is an error after %d whole "
+	    "ones: %s", i, err);
+	pcapfile_close(pf);
+	unlink(path);
+	/* whole records, then one that claims more than any snaplen */
+	put32(h, 1, 0);
+	put32(h + 4, 0, 0);
+	put32(h + 8, 0x7fffffff, 0);
+	put32(h + 12, 0x7fffffff, 0);
+	if (write_file(path, 0, 0) != 0 || (fp = fopen(path, "ab")) ==
+	    NULL) {
+		ok(0, "reader: rewrite");
+		return;
+	}
+	fwrite(h, 1, 16, fp);
+	fclose(fp);
+	if (pcapfile_open(path, &pf, err, sizeof(err)) != 0) {
+		ok(0, "reader: open the corrupt file");
+		return;
+	}
+	for (i = 0; (rc = pcapfile_next(pf, &r, err, sizeof(err))) == 1;
+	    i++)
+		;
+	ok(rc == -1 && i == RD_RECORDS && strstr(err, "corrupt") != NULL,
+	    "reader: an impossible length is an error after %d records: %s",
+	    i, err);
+	pcapfile_close(pf);
+	unlink(path);
+}
 
 /* Builds Ethernet [+ VLAN] + IPv4 + UDP/TCP with payload into buf. */
 static size_t
@@ -128,5 +293,9 @@ main(void)
 	ok(match(&prog, pkt, len), "keeps a first IPv4 fragment (MF)");
 	pcap_freecode(&prog);
 	pcap_close(pd);
+
+	test_reader(0);
+	test_reader(1);
+	test_reader_errors();
 	return done_testing();
 }
