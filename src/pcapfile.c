@@ -330,8 +330,9 @@ ng_next(struct pcapfile *pf, struct pcapfile_rec *rec, char *err,
 	char skip[4096];
 
 	for (;;) {
-		if (pf->len - pf->off < 16 + MAX_RECORD + 64 && !pf->eof &&
-		    fill(pf, BLOCK, err, errsz) != 0)
+		/* the block header; a block not whole is read in below */
+		if (pf->len - pf->off < 12 && !pf->eof &&
+		    fill(pf, 12, err, errsz) != 0)
 			return -1;
 		if (pf->len == pf->off)
 			return 0;

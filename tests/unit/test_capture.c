@@ -26,8 +26,8 @@
 
 static void	put32(uint8_t *, uint32_t, int);
 static size_t	rec_len(int);
-static int	write_file(char *, int, int);
-static void	test_reader(int);
+static int	write_file(char *, int, int, int);
+static void	test_reader(int, int);
 static void	test_reader_errors(void);
 
 static void
@@ -53,20 +53,65 @@ rec_len(int i)
 
 /*
  * RD_RECORDS records (byte j of record i is (i + j) & 0xff) into a new
- * file; cut: the last record loses its end. Its path into path.
+ * pcap file, or pcapng with ng; cut: the last record loses its end. Its
+ * path into path.
  */
 static int
-write_file(char *path, int big, int cut)
+write_file(char *path, int big, int cut, int ng)
 {
-	static uint8_t data[200000];
-	uint8_t h[24];
-	size_t n, j;
+	static uint8_t data[200000 + 4];
+	static const uint8_t zero[4];
+	uint8_t h[28];
+	uint64_t ts;
+	size_t n, j, pad;
 	FILE *fp;
 	int fd, i;
 
 	strcpy(path, "/tmp/ks-rdXXXXXX");
 	if ((fd = mkstemp(path)) < 0 || (fp = fdopen(fd, "wb")) == NULL)
 		return -1;
+	if (ng) {
+		/* SHB (no options, section length unknown), one IDB */
+		put32(h, 0x0a0d0d0a, big);
+		put32(h + 4, 28, big);
+		put32(h + 8, 0x1a2b3c4d, big);
+		put32(h + 12, big ? 0x00010000 : 1, big);
+		put32(h + 16, 0xffffffff, big);
+		put32(h + 20, 0xffffffff, big);
+		put32(h + 24, 28, big);
+		fwrite(h, 1, 28, fp);
+		put32(h, 1, big);
+		put32(h + 4, 20, big);
+		put32(h + 8, big ? 0x00010000 : 1, big);
+		put32(h + 12, 262144, big);
+		put32(h + 16, 20, big);
+		fwrite(h, 1, 20, fp);
+		for (i = 0; i < RD_RECORDS; i++) {
+			n = rec_len(i);
+			for (j = 0; j < n; j++)
+				data[j] = (uint8_t)(i + j);
+			pad = (4 - n % 4) % 4;
+			ts = (1700000000ULL + (uint64_t)i) * 1000000 +
+			    (uint64_t)i * 7;
+			put32(h, 6, big);
+			put32(h + 4, (uint32_t)(32 + n + pad), big);
+			put32(h + 8, 0, big);
+			put32(h + 12, (uint32_t)(ts >> 32), big);
+			put32(h + 16, (uint32_t)ts, big);
+			put32(h + 20, (uint32_t)n, big);
+			put32(h + 24, (uint32_t)n + 4, big);
+			fwrite(h, 1, 28, fp);
+			if (cut && i == RD_RECORDS - 1) {
+				fwrite(data, 1, n / 2, fp);
+				break;
+			}
+			fwrite(data, 1, n, fp);
+			fwrite(zero, 1, pad, fp);
+			put32(h, (uint32_t)(32 + n + pad), big);
+			fwrite(h, 1, 4, fp);
+		}
+		return fclose(fp);
+	}
 	put32(h, 0xa1b2c3d4, big);
 	h[big ? 4 : 5] = 0;
 	h[big ? 5 : 4] = 2;
@@ -92,7 +137,7 @@ write_file(char *path, int big, int cut)
 }
 
 static void
-test_reader(int big)
+test_reader(int big, int ng)
 {
 	struct pcapfile *pf;
 	struct pcapfile_rec r;
@@ -100,12 +145,13 @@ test_reader(int big)
 	size_t j, bytes;
 	int i, rc, bad;
 
-	if (write_file(path, big, 0) != 0) {
+	if (write_file(path, big, 0, ng) != 0) {
 		ok(0, "reader: write a test file");
 		return;
 	}
 	ok(pcapfile_open(path, &pf, err, sizeof(err)) == 0,
-	    "reader (%s-endian): opens", big ? "big" : "little");
+	    "reader (%s, %s-endian): opens", ng ? "pcapng" : "pcap",
+	    big ? "big" : "little");
 	bad = 0;
 	bytes = 0;
 	for (i = 0; (rc = pcapfile_next(pf, &r, err, sizeof(err))) == 1;
@@ -122,9 +168,9 @@ test_reader(int big)
 		bytes += r.caplen;
 	}
 	ok(rc == 0 && i == RD_RECORDS && bad == 0,
-	    "reader (%s-endian): %d records of %zu bytes, all whole and in "
-	    "order (%d wrong, end %d)", big ? "big" : "little", i, bytes, bad,
-	    rc);
+	    "reader (%s, %s-endian): %d records of %zu bytes, all whole and "
+	    "in order (%d wrong, end %d)", ng ? "pcapng" : "pcap",
+	    big ? "big" : "little", i, bytes, bad, rc);
 	ok(bytes > 4 * 1024 * 1024, "reader: the file is larger than the "
 	    "reader's buffer");
 	pcapfile_close(pf);
@@ -139,27 +185,30 @@ test_reader_errors(void)
 	char path[64], err[256];
 	FILE *fp;
 	uint8_t h[16];
-	int i, rc;
+	int i, rc, ng;
 
-	if (write_file(path, 0, 1) != 0 ||
-	    pcapfile_open(path, &pf, err, sizeof(err)) != 0) {
-		ok(0, "reader: a cut file");
-		return;
+	for (ng = 0; ng < 2; ng++) {
+		if (write_file(path, 0, 1, ng) != 0 ||
+		    pcapfile_open(path, &pf, err, sizeof(err)) != 0) {
+			ok(0, "reader: a cut file");
+			return;
+		}
+		for (i = 0; (rc = pcapfile_next(pf, &r, err,
+		    sizeof(err))) == 1; i++)
+			;
+		ok(rc == -1 && i == RD_RECORDS - 1 && strstr(err,
+		    "truncated") != NULL, "reader (%s): the cut last record "
+		    "is an error after %d whole ones: %s",
+		    ng ? "pcapng" : "pcap", i, err);
+		pcapfile_close(pf);
+		unlink(path);
 	}
-	for (i = 0; (rc = pcapfile_next(pf, &r, err, sizeof(err))) == 1;
-	    i++)
-		;
-	ok(rc == -1 && i == RD_RECORDS - 1 && strstr(err, "truncated") !=
-	    NULL, "reader: the cut last record is an error after %d whole "
-	    "ones: %s", i, err);
-	pcapfile_close(pf);
-	unlink(path);
 	/* whole records, then one that claims more than any snaplen */
 	put32(h, 1, 0);
 	put32(h + 4, 0, 0);
 	put32(h + 8, 0x7fffffff, 0);
 	put32(h + 12, 0x7fffffff, 0);
-	if (write_file(path, 0, 0) != 0 || (fp = fopen(path, "ab")) ==
+	if (write_file(path, 0, 0, 0) != 0 || (fp = fopen(path, "ab")) ==
 	    NULL) {
 		ok(0, "reader: rewrite");
 		return;
@@ -294,8 +343,10 @@ main(void)
 	pcap_freecode(&prog);
 	pcap_close(pd);
 
-	test_reader(0);
-	test_reader(1);
+	test_reader(0, 0);
+	test_reader(1, 0);
+	test_reader(0, 1);
+	test_reader(1, 1);
 	test_reader_errors();
 	return done_testing();
 }
