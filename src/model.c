@@ -229,6 +229,9 @@ struct model {
 	struct hslot	*h;		/* the hosts map, by host_hash() */
 	struct table	 htab;
 	struct spn_parts spn;		/* exchange.spn during the sink call */
+	char		 spn_of[KRB_NAME_MAX];	/* the name spn was parsed
+						 * from ("" none) */
+	int		 spn_ok;	/* and whether it parsed */
 	int		 spn_all;	/* exchange.spn for every kind */
 
 	int		 has_held;	/* an AP exchange whose verdict came
@@ -696,8 +699,16 @@ emit(struct model *md, struct exchange *x)
 		flush_held(md);
 	/* (the hosts map needs an AP exchange's; the others only when a
 	 * sink shows them) */
-	x->spn = x->sname[0] != '\0' && (x->kind == XK_AP || md->spn_all) &&
-	    spn_parse(x->sname, &md->spn) == 0 ? &md->spn : NULL;
+	x->spn = NULL;
+	if (x->sname[0] != '\0' && (x->kind == XK_AP || md->spn_all)) {
+		/* services repeat: the last name's parse is kept */
+		if (strcmp(x->sname, md->spn_of) != 0) {
+			md->spn_ok = spn_parse(x->sname, &md->spn) == 0;
+			name_cpy(md->spn_of, sizeof(md->spn_of), x->sname);
+		}
+		if (md->spn_ok)
+			x->spn = &md->spn;
+	}
 	h_exchange(md, x);
 	md->st.exchanges++;
 	if (md->sink != NULL)
@@ -1501,14 +1512,20 @@ alen_of(int family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
+/* An address's hash: two words mixed, the family in (the hosts and
+ * sessions tables look one up per message). */
 static uint64_t
 host_hash(int family, const uint8_t *addr)
 {
-	uint8_t k[17];
+	uint64_t a, b, h;
 
-	k[0] = (uint8_t)family;
-	memcpy(k + 1, addr, 16);
-	return hash64(k, sizeof(k), HASH_SEED);
+	memcpy(&a, addr, 8);
+	memcpy(&b, addr + 8, 8);
+	h = (a ^ HASH_SEED) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ (h >> 31) ^ b) * 0xbf58476d1ce4e5b9ULL;
+	h ^= (uint64_t)(unsigned)family;
+	h = (h ^ (h >> 30)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
 }
 
 static int

@@ -317,23 +317,42 @@ jb_raw(struct jbuf *jb, const char *s, size_t n)
 	jb->len += n;
 }
 
-/* A decimal integer, without printf. */
+/* A decimal integer, without printf: two digits per division, written
+ * straight into the buffer. */
 static void
 jb_int(struct jbuf *jb, long long v)
 {
-	char b[24];
-	unsigned long long u;
-	size_t i;
+	static const char d2[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	unsigned long long u, t;
+	size_t nd;
+	char *o;
+	unsigned r;
 
 	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	i = sizeof(b);
-	do {
-		b[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
+	for (nd = 1, t = u; t >= 10; t /= 10)
+		nd++;
+	o = jb_reserve(jb, nd + 1);
 	if (v < 0)
-		b[--i] = '-';
-	jb_raw(jb, b + i, sizeof(b) - i);
+		*o++ = '-';
+	jb->len = (size_t)(o + nd - jb->p);
+	o += nd;
+	while (u >= 100) {
+		r = (unsigned)(u % 100);
+		u /= 100;
+		o -= 2;
+		o[0] = d2[2 * r];
+		o[1] = d2[2 * r + 1];
+	}
+	if (u >= 10) {
+		o -= 2;
+		o[0] = d2[2 * u];
+		o[1] = d2[2 * u + 1];
+	} else
+		*--o = (char)('0' + u);
 }
 
 /* Room for n more bytes (and a NUL). */
