@@ -56,7 +56,7 @@ struct dns_state {
  */
 static struct dns_rec	dns_rec_buf;
 
-static int	plain_label(const uint8_t *, size_t);
+static int	copy_plain(char *, const uint8_t *, size_t);
 static void	skip_name(struct cur *);
 static int	has_cname(const uint8_t *, size_t, uint16_t);
 struct qmemo;
@@ -85,15 +85,18 @@ const struct dissector dis_dns = {
 	.state_free	= dns_state_free,
 };
 
-/* Bytes str_printable() would copy unchanged: printable, no backslash. */
+/* Copies n bytes to dst while they are ones str_printable() would copy
+ * unchanged (printable, no backslash): 1 when all were. */
 static int
-plain_label(const uint8_t *p, size_t n)
+copy_plain(char *dst, const uint8_t *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '\\')
 			return 0;
+		dst[i] = (char)p[i];
+	}
 	return 1;
 }
 
@@ -172,11 +175,12 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
 		wire += (size_t)b + 1;
 		if (wire > DNS_WIRE_NAME)
 			return E_INVALID;
-		/* the common case: a plain label that fits, copied as is */
-		if (o + 1 + b < outsz && plain_label(lab, b)) {
+		/* the common case: a plain label that fits, copied as is
+		 * (checked while copied; the slow path below rewrites it) */
+		if (o + 1 + b < outsz && copy_plain(out + o + (o > 0), lab,
+		    b)) {
 			if (o > 0)
 				out[o++] = '.';
-			memcpy(out + o, lab, b);
 			o += b;
 		} else {
 			str_printable(tmp, sizeof(tmp), lab, b);

@@ -359,6 +359,7 @@ static void	h_carrier(struct model *, const struct msg_ctx *,
 static const char *auth_str(const struct auth_rec *, const char *);
 static int	dns_same(const char *, const char *);
 static int	dns_same_n(const char *, size_t, const char *, size_t);
+static int	same_nocase(const char *, const char *, size_t);
 static int	dns_chain_to(const struct dns_rec *, int, const char *,
 		    const char *);
 static void	h_info(const struct hslot *, struct host_info *);
@@ -2737,7 +2738,7 @@ h_name(struct model *md, struct hslot *hs, const char *name, size_t n,
 		if (hs->name_src[k] != source || hs->name_len[k] != len)
 			continue;
 		hn = &hs->names[k];
-		if (strncasecmp(hn->name, buf, len) != 0)
+		if (!same_nocase(hn->name, buf, len))
 			continue;
 		if (frame > hn->last_frame)
 			hn->last_frame = frame;
@@ -2995,7 +2996,15 @@ dns_same_n(const char *a, size_t na, const char *b, size_t nb)
 		na--;
 	if (nb > 0 && b[nb - 1] == '.')
 		nb--;
-	return na > 0 && na == nb && strncasecmp(a, b, na) == 0;
+	return na > 0 && na == nb && same_nocase(a, b, na);
+}
+
+/* n bytes equal without regard to case; the same case (most repeats)
+ * settled by memcmp, cheaper than a locale-aware compare. */
+static int
+same_nocase(const char *a, const char *b, size_t n)
+{
+	return memcmp(a, b, n) == 0 || strncasecmp(a, b, n) == 0;
 }
 
 /* Does the CNAME chain from name lead to owner within the answers? */

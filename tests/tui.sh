@@ -93,8 +93,8 @@ t "Enter: the ladder with the error" \
      grep -q 'TGS-REQ MSSQLSvc' '$tmp/screen' &&
      grep -q '#20 AP-REQ' '$tmp/screen'"
 t "Enter: the finding and its fix" \
-    "grep -q 'KRB-AP-MODIFIED' '$tmp/screen' &&
-     grep -q 'setspn -Q MSSQLSvc/sql.lab.example:1433' '$tmp/screen'"
+    "wait_for 'setspn -Q MSSQLSvc/sql.lab.example:1433' &&
+     grep -q 'KRB-AP-MODIFIED' '$tmp/screen'"
 tm send-keys -t ks End
 t "Enter: the messages' fields, scrolled to the end" \
     "wait_for 'Frame #21, the fields:' &&
