@@ -299,6 +299,7 @@ static void	verdict_text(char *, size_t, const struct auth_rec *);
 static uint64_t	host_hash(int, const uint8_t *);
 static size_t	alen_of(int);
 static int	same_host(int, const uint8_t *, int, const uint8_t *);
+static inline int addr_eq(const uint8_t *, const uint8_t *, size_t);
 static void	principal_of(char *, size_t, const char *, const char *);
 static void	s_touch(struct model *, uint32_t);
 static uint32_t	s_find(struct model *, int, const uint8_t *, const char *,
@@ -973,7 +974,7 @@ note_delegation(struct exchange *x, const struct tkt *t)
 		return;
 	}
 	if (strncmp(t->sname, "krbtgt/", 7) == 0 && t->family == x->family &&
-	    memcmp(t->owner, x->client, alen) != 0) {
+	    !addr_eq(t->owner, x->client, alen)) {
 		x->delegation = XD_UNCONSTRAINED;
 		x->has_deleg_from = 1;
 		memcpy(x->deleg_from, t->owner, sizeof(x->deleg_from));
@@ -1532,7 +1533,27 @@ host_hash(int family, const uint8_t *addr)
 static int
 same_host(int fa, const uint8_t *a, int fb, const uint8_t *b)
 {
-	return fa == fb && memcmp(a, b, alen_of(fa)) == 0;
+	return fa == fb && addr_eq(a, b, alen_of(fa));
+}
+
+/* alen (4 or 16) bytes of two addresses equal: word compares, no call
+ * (hosts and sessions compare addresses per message). */
+static inline int
+addr_eq(const uint8_t *a, const uint8_t *b, size_t alen)
+{
+	uint64_t x[2], y[2];
+	uint32_t v, w;
+
+	if (alen == 4) {
+		memcpy(&v, a, 4);
+		memcpy(&w, b, 4);
+		return v == w;
+	}
+	if (alen != 16)
+		return memcmp(a, b, alen) == 0;
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return x[0] == y[0] && x[1] == y[1];
 }
 
 /* "name@realm", cut with "..."; "" without a name. */
@@ -2828,11 +2849,14 @@ h_use(struct model *md, struct hslot *hs, const uint8_t *client,
 	if (name < 0)
 		return;
 	alen = alen_of(hs->family);
+	/* (one entry per client, port and name) */
 	u = NULL;
 	for (k = 0; k < hs->n_uses; k++)
 		if (hs->uses[k].port == port && hs->uses[k].name == name &&
-		    memcmp(hs->uses[k].client, client, alen) == 0)
+		    addr_eq(hs->uses[k].client, client, alen)) {
 			u = &hs->uses[k];
+			break;
+		}
 	if (u == NULL) {
 		u = &hs->uses[hs->use_next];
 		hs->use_next = (hs->use_next + 1) % HOST_MAX_USES;
@@ -2859,7 +2883,7 @@ h_last_use(const struct hslot *hs, const uint8_t *client, size_t alen,
 	for (k = 0; k < hs->n_uses; k++) {
 		u = &hs->uses[k];
 		if (u->name < 0 || u->port != (dns ? 0 : port) ||
-		    memcmp(u->client, client, alen) != 0)
+		    !addr_eq(u->client, client, alen))
 			continue;
 		if (ts != NULL && timercmp(&u->ts, ts, >))
 			continue;
