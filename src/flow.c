@@ -61,6 +61,8 @@ static const struct dissector *test_dis;
 
 static void	ft_setup(struct engine *, struct flowtab *);
 static uint64_t	conn_hash(const struct ip_info *, uint16_t, uint16_t);
+static uint64_t	key_hash(const struct ip_info *, int, uint16_t, uint16_t,
+		    uint64_t);
 static struct flow *flow_get(struct engine *, const struct ip_info *,
 		    uint16_t, uint16_t, const struct tcp_hdr *, int *);
 static struct flow *flow_find(struct flowtab *, const struct ip_info *,
@@ -312,6 +314,47 @@ flow_get(struct engine *eng, const struct ip_info *ip, uint16_t sport,
 }
 
 /*
+ * The canonical key's hash, from the packet's fields rather than the
+ * key's bytes: those were just written piecewise, and loading them as
+ * words would wait on the stores. The key's addresses and ports in key
+ * order (side: the sender's place), then family and protocol.
+ */
+static uint64_t
+key_hash(const struct ip_info *ip, int side, uint16_t sport,
+    uint16_t dport, uint64_t seed)
+{
+	const uint8_t *a, *b;
+	uint64_t h, w[5];
+	uint32_t x, y;
+	int i, n;
+
+	a = side == 0 ? ip->src : ip->dst;
+	b = side == 0 ? ip->dst : ip->src;
+	if (ip->family == AF_INET) {
+		memcpy(&x, a, 4);
+		memcpy(&y, b, 4);
+		w[0] = (uint64_t)x | (uint64_t)y << 32;
+		n = 1;
+	} else {
+		memcpy(w, a, 16);
+		memcpy(w + 2, b, 16);
+		n = 4;
+	}
+	w[n++] = (uint64_t)(side == 0 ? sport : dport) |
+	    (uint64_t)(side == 0 ? dport : sport) << 16 |
+	    (uint64_t)(uint8_t)ip->family << 32 | (uint64_t)ip->proto << 40;
+	h = seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
+	for (i = 0; i < n; i++) {
+		h ^= w[i] * 0x87c37b91114253d5ULL;
+		h = (h << 31 | h >> 33) * 0x4cf5ad432745937fULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/*
  * Looks the packet's flow up without creating it; fills the canonical
  * key, its hash and the key side of the sender.
  */
@@ -336,7 +379,7 @@ flow_find(struct flowtab *ft, const struct ip_info *ip, uint16_t sport,
 	key->port[!side] = dport;
 	key->family = (uint8_t)ip->family;
 	key->proto = ip->proto;
-	h = hash64(key, sizeof(*key), ft->seed);
+	h = key_hash(ip, side, sport, dport, ft->seed);
 	*h_out = h;
 	*side_out = side;
 	if (ft->buckets == NULL)

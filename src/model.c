@@ -1514,15 +1514,26 @@ alen_of(int family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
-/* An address's hash: two words mixed, the family in (the hosts and
- * sessions tables look one up per message). */
+/*
+ * An address's hash: its bytes (4 or 16, whatever follows) as words,
+ * mixed, the family in. Read straight from addr: the hosts and sessions
+ * tables look one up per message, and a padded copy made first stalled
+ * every load of it.
+ */
 static uint64_t
 host_hash(int family, const uint8_t *addr)
 {
 	uint64_t a, b, h;
+	uint32_t v;
 
-	memcpy(&a, addr, 8);
-	memcpy(&b, addr + 8, 8);
+	if (family == AF_INET6) {
+		memcpy(&a, addr, 8);
+		memcpy(&b, addr + 8, 8);
+	} else {
+		memcpy(&v, addr, 4);
+		a = v;
+		b = 0;
+	}
 	h = (a ^ HASH_SEED) * 0x9e3779b97f4a7c15ULL;
 	h = (h ^ (h >> 31) ^ b) * 0xbf58476d1ce4e5b9ULL;
 	h ^= (uint64_t)(unsigned)family;
@@ -2679,22 +2690,21 @@ static uint32_t
 h_find(const struct model *md, int family, const uint8_t *addr)
 {
 	const struct hslot *hs;
-	uint8_t key[16];
 	uint64_t hk;
 	uint32_t i;
 
 	if (md->htab.n == 0)
 		return NIL;
-	memset(key, 0, sizeof(key));
-	memcpy(key, addr, alen_of(family));
-	hk = host_hash(family, key);
+	hk = host_hash(family, addr);
 	i = tab_first(&md->htab, hk);
 	for (; i != NIL; i = md->htab.lnk[i].hnext) {
 		/* the links first: a slot is about 3 KB */
 		if (md->htab.lnk[i].hkey != hk)
 			continue;
 		hs = &md->h[i];
-		if (hs->family == family && memcmp(hs->addr, key, 16) == 0)
+		/* (the family's bytes: the rest of a slot's are zero) */
+		if (hs->family == family && addr_eq(hs->addr, addr,
+		    alen_of(family)))
 			return i;
 	}
 	return NIL;
@@ -3060,7 +3070,6 @@ model_dns(struct model *md, const struct msg_ctx *mc,
 {
 	const struct dns_rr *rr;
 	struct hslot *hs;
-	uint8_t addr[16];
 	size_t qlen, olen;
 	uint32_t h;
 	int i, j, n, family, owner, k, asked;
@@ -3086,9 +3095,7 @@ model_dns(struct model *md, const struct msg_ctx *mc,
 			family = AF_INET6;
 		else
 			continue;
-		memset(addr, 0, sizeof(addr));
-		memcpy(addr, rr->addr, alen_of(family));
-		h = h_get(md, family, addr);	/* may move md->h */
+		h = h_get(md, family, rr->addr);	/* may move md->h */
 		hs = &md->h[h];
 		olen = strlen(rr->name);
 		owner = h_name(md, hs, rr->name, olen, HN_DNS, -1,
