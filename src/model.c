@@ -631,17 +631,23 @@ conn_from(struct conn *c, const struct msg_ctx *mc, int reply)
 static uint64_t
 conn_hash(const struct conn *c)
 {
-	uint8_t k[38];
+	uint64_t w[5], h;
+	int i;
 
-	k[0] = (uint8_t)c->transport;
-	k[1] = (uint8_t)c->family;
-	memcpy(k + 2, c->client, 16);
-	memcpy(k + 18, c->server, 16);
-	k[34] = (uint8_t)(c->cport >> 8);
-	k[35] = (uint8_t)c->cport;
-	k[36] = (uint8_t)(c->sport >> 8);
-	k[37] = (uint8_t)c->sport;
-	return hash64(k, sizeof(k), HASH_SEED);
+	/* from the fields as words (no key assembled in memory first) */
+	memcpy(w, c->client, 16);
+	memcpy(w + 2, c->server, 16);
+	w[4] = (uint64_t)c->cport | (uint64_t)c->sport << 16 |
+	    (uint64_t)(uint8_t)c->family << 32 |
+	    (uint64_t)(uint8_t)c->transport << 40;
+	h = HASH_SEED;
+	for (i = 0; i < 5; i++) {
+		h ^= w[i] * 0x87c37b91114253d5ULL;
+		h = (h << 31 | h >> 33) * 0x4cf5ad432745937fULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
 }
 
 static int
