@@ -90,6 +90,10 @@ struct lnode {
 	uint64_t	 hkey;
 	uint32_t	 hnext;		/* bucket chain, or free list */
 	uint32_t	 prev, next;	/* age list */
+	struct timeval	 last;		/* pending, tickets: last activity
+					 * (here, not in the large slot: the
+					 * tick reads the oldest's every
+					 * message) */
 };
 
 /* A bounded table: the owner's array of slots, their links in lnk. */
@@ -115,26 +119,25 @@ struct pend {
 					 * AP-REQ, a KDC request without
 					 * a nonce) */
 	uint64_t	 seq;		/* creation order */
-	struct timeval	 last;		/* last activity */
 	int		 ntlm_anon;	/* XK_NTLM: anonymous */
 };
 
 /* A session slot. */
 struct sslot {
 	uint64_t	 touch;		/* md->seq when last active */
-	struct timeval	 active;	/* md->now then */
 	struct session	 s;		/* last: s_new() clears up to
 					 * s.tickets */
 };
 
-/* What ap_to() reads of every session, in an array of its own beside
- * the slots (a slot is about 12 KB: one cache miss each). */
+/* What ap_to() and the idle check read of every session, in an array of
+ * its own beside the slots (a slot is about 12 KB: one cache miss each). */
 struct sidx {
 	uint64_t	 ap_mask;	/* bits of the servers it logged in
 					 * to with Kerberos (host_hash) */
 	uint64_t	 tk_mask;	/* bits of the tickets it presented
 					 * there (first byte of the id) */
 	int		 family;
+	struct timeval	 active;	/* md->now when last active */
 };
 
 /* the bytes of a fresh sslot s_new() clears */
@@ -151,7 +154,6 @@ struct tkt {
 	int		 has_deleg_from;
 	uint8_t		 deleg_from[16];
 	uint64_t	 frame;		/* of the reply that issued it */
-	struct timeval	 last;		/* issued or last presented */
 };
 
 /* A name of an address. */
@@ -589,7 +591,7 @@ model_finish(struct model *md)
 		if (pe->state == PS_WAIT) {
 			result = XR_UNKNOWN;
 			if (pe->x.kind != XK_AP && pe->x.kind != XK_NTLM &&
-			    tv_after(&pe->last, &md->now,
+			    tv_after(&md->ptab.lnk[i].last, &md->now,
 			    md->lim.answer_secs)) {
 				result = XR_NO_ANSWER;
 				md->st.no_answer++;
@@ -739,7 +741,7 @@ flush_held(struct model *md)
 static void
 p_touch(struct model *md, uint32_t i, const struct timeval *ts)
 {
-	md->p[i].last = *ts;
+	md->ptab.lnk[i].last = *ts;
 	tab_to_tail(&md->ptab, i);
 }
 
@@ -883,7 +885,7 @@ t_learn(struct model *md, const struct exchange *x, const struct msg_ctx *mc,
 	name_cpy(t->sname, sizeof(t->sname), m->ticket.sname);
 	name_cpy(t->realm, sizeof(t->realm), m->ticket.realm);
 	t->frame = mc->frame;
-	t->last = mc->ts;
+	md->ttab.lnk[t - md->t].last = mc->ts;
 	/* the reply goes to the host that asked */
 	t->family = mc->family;
 	memcpy(t->owner, mc->dst, sizeof(t->owner));
@@ -904,7 +906,7 @@ t_use(struct model *md, const uint8_t *id, const struct timeval *ts)
 
 	if ((t = t_find(md, id)) == NULL)
 		return NULL;
-	t->last = *ts;
+	md->ttab.lnk[t - md->t].last = *ts;
 	tab_to_tail(&md->ttab, (uint32_t)(t - md->t));
 	return t;
 }
@@ -1030,7 +1032,7 @@ on_kdc_req(struct model *md, const struct msg_ctx *mc,
 	pe->nonce = m->nonce;
 	pe->has_hash = has_hash;
 	pe->hash = hash;
-	pe->last = mc->ts;
+	md->ptab.lnk[i].last = mc->ts;
 	x = &pe->x;
 	x->kind = kind;
 	x->carrier = mc->carrier;
@@ -1110,7 +1112,7 @@ on_ap_req(struct model *md, const struct msg_ctx *mc,
 	pe = &md->p[i];
 	pe->has_hash = has_hash;
 	pe->hash = hash;
-	pe->last = mc->ts;
+	md->ptab.lnk[i].last = mc->ts;
 	x = &pe->x;
 	x->kind = XK_AP;
 	x->carrier = mc->carrier;
@@ -1242,7 +1244,7 @@ ap_unseen(struct model *md, const struct msg_ctx *mc,
 	conn_from(&c, mc, 1);
 	i = p_alloc(md, &c, conn_hash(&c));
 	pe = &md->p[i];
-	pe->last = mc->ts;
+	md->ptab.lnk[i].last = mc->ts;
 	pe->state = PS_REPLIED;
 	pe->x.kind = XK_AP;
 	pe->x.carrier = mc->carrier;
@@ -1420,7 +1422,8 @@ model_tick(struct model *md, const struct timeval *now)
 		flush_held(md);
 	while ((i = md->ptab.head) != NIL) {
 		pe = &md->p[i];
-		if (!tv_after(&pe->last, now, md->lim.answer_secs))
+		if (!tv_after(&md->ptab.lnk[i].last, now,
+		    md->lim.answer_secs))
 			break;
 		if (pe->state == PS_WAIT && pe->x.kind == XK_NTLM)
 			p_finish(md, i, XR_UNKNOWN);
@@ -1431,7 +1434,7 @@ model_tick(struct model *md, const struct timeval *now)
 			p_finish(md, i, pe->x.result);
 	}
 	while ((i = md->ttab.head) != NIL &&
-	    tv_after(&md->t[i].last, now, md->lim.ticket_secs))
+	    tv_after(&md->ttab.lnk[i].last, now, md->lim.ticket_secs))
 		tab_remove(&md->ttab, i);
 	if (md->sess_on && md->lim.session_idle_secs > 0)
 		s_expire(md, now);
@@ -1501,7 +1504,7 @@ model_ntlm(struct model *md, const struct msg_ctx *mc,
 	}
 	i = p_alloc(md, &c, conn_hash(&c));
 	pe = &md->p[i];
-	pe->last = mc->ts;
+	md->ptab.lnk[i].last = mc->ts;
 	pe->ntlm_anon = m->anonymous;
 	x = &pe->x;
 	x->kind = XK_NTLM;
@@ -1593,7 +1596,7 @@ s_touch(struct model *md, uint32_t i)
 {
 	if (tab_to_tail(&md->stab, i))
 		md->s[i].touch = ++md->seq;
-	md->s[i].active = md->now;
+	md->si[i].active = md->now;
 }
 
 /*
@@ -1662,7 +1665,7 @@ s_new(struct model *md, int family, const uint8_t *host,
 	str_append(ss->s.principal, sizeof(ss->s.principal), principal);
 	tab_insert(&md->stab, i, host_hash(family, ss->s.host));
 	ss->touch = ++md->seq;
-	ss->active = md->now;
+	md->si[i].active = md->now;
 	return i;
 }
 
@@ -2644,7 +2647,7 @@ s_expire(struct model *md, const struct timeval *now)
 
 	for (i = md->stab.head; i != NIL; i = next) {
 		next = md->stab.lnk[i].next;
-		if (!tv_after(&md->s[i].active, now,
+		if (!tv_after(&md->si[i].active, now,
 		    md->lim.session_idle_secs))
 			break;
 		if (s_needed(md, i))
