@@ -61,7 +61,7 @@ static void	skip_name(struct cur *);
 static int	has_cname(const uint8_t *, size_t, uint16_t);
 struct qmemo;
 static int	read_name(const uint8_t *, size_t, size_t, char *, size_t,
-		    size_t *, const struct qmemo *);
+		    size_t *, const struct qmemo *, size_t *);
 static int	read_rr(const uint8_t *, size_t, size_t, struct dns_rr *,
 		    size_t *, const struct qmemo *, int);
 static void	decode(const uint8_t *, size_t, struct dns_rec *, int);
@@ -120,7 +120,7 @@ struct qmemo {
  */
 static int
 read_name(const uint8_t *msg, size_t len, size_t off, char *out,
-    size_t outsz, size_t *next_out, const struct qmemo *qm)
+    size_t outsz, size_t *next_out, const struct qmemo *qm, size_t *len_out)
 {
 	struct cur c;
 	const uint8_t *lab;
@@ -157,6 +157,8 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
 			    qm->end != 0 && ptr == qm->off &&
 			    qm->end <= len && qm->len < outsz) {
 				memcpy(out, qm->text, qm->len + 1);
+				if (len_out != NULL)
+					*len_out = qm->len;
 				return 0;
 			}
 			jumped = 1;
@@ -192,8 +194,12 @@ read_name(const uint8_t *msg, size_t len, size_t off, char *out,
 		}
 	}
 	out[o] = '\0';
-	if (o == 0 && outsz > 1)
+	if (o == 0 && outsz > 1) {
 		memcpy(out, ".", 2);
+		o = 1;
+	}
+	if (len_out != NULL)
+		*len_out = o;
 	return 0;
 }
 
@@ -218,7 +224,7 @@ read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
 	rr->srv_priority = rr->srv_weight = rr->srv_port = 0;
 	memset(rr->addr, 0, sizeof(rr->addr));
 	if ((rc = read_name(msg, len, off, rr->name, sizeof(rr->name),
-	    &off, qm)) != 0)
+	    &off, qm, NULL)) != 0)
 		return rc;
 	cur_init(&c, msg + off, len - off);
 	rr->type = cur_get_be16(&c);
@@ -250,7 +256,7 @@ read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
 	case T_PTR:
 		/* the name may point anywhere before it */
 		rc = read_name(msg, rdoff + rdlen, rdoff, rr->data,
-		    sizeof(rr->data), &after, qm);
+		    sizeof(rr->data), &after, qm, NULL);
 		if (rc != 0)
 			return rc == E_TRUNC ? E_INVALID : rc;
 		break;
@@ -261,7 +267,7 @@ read_rr(const uint8_t *msg, size_t len, size_t off, struct dns_rr *rr,
 		if (rd.err != 0)
 			return E_INVALID;
 		rc = read_name(msg, rdoff + rdlen, rdoff + 6, rr->data,
-		    sizeof(rr->data), &after, qm);
+		    sizeof(rr->data), &after, qm, NULL);
 		if (rc != 0)
 			return rc == E_TRUNC ? E_INVALID : rc;
 		break;
@@ -309,8 +315,7 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec, int addr_text)
 	for (i = 0; i < qd && rc == 0; i++) {
 		if (i == 0) {
 			rc = read_name(msg, len, off, rec->qname,
-			    sizeof(rec->qname), &off, NULL);
-			qm.len = strlen(rec->qname);
+			    sizeof(rec->qname), &off, NULL, &qm.len);
 			if (rc == 0 && qm.len + 1 < sizeof(rec->qname)) {
 				qm.off = DNS_HDR_LEN;	/* whole, not cut */
 				qm.end = off;
@@ -318,7 +323,7 @@ decode(const uint8_t *msg, size_t len, struct dns_rec *rec, int addr_text)
 			}
 		} else
 			rc = read_name(msg, len, off, spare.name,
-			    sizeof(spare.name), &off, NULL);
+			    sizeof(spare.name), &off, NULL, NULL);
 		cur_init(&c, msg + (off < len ? off : len),
 		    off < len ? len - off : 0);
 		if (rc == 0 && i == 0) {

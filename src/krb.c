@@ -370,7 +370,7 @@ kd_principal(struct kd *kd, struct cur *v, char *dst, size_t dstsz,
 	char part[KRB_NAME_MAX];
 	struct cur seq, f, names;
 	const uint8_t *p;
-	size_t n;
+	size_t n, o, pl;
 	uint32_t tag;
 	unsigned seen;
 	int rc, i;
@@ -391,10 +391,22 @@ kd_principal(struct kd *kd, struct cur *v, char *dst, size_t dstsz,
 			if ((rc = kd_seq(kd, &f, &names)) != 0)
 				break;
 			dst[0] = '\0';
+			o = 0;
 			for (i = 0; cur_left(&names) > 0; i++) {
 				if ((rc = der_get_string(&names, &p, &n)) != 0)
 					break;
 				str_printable(part, sizeof(part), p, n);
+				pl = strlen(part);
+				/* while it fits, joined in place; then as
+				 * str_append() cuts ("...") */
+				if (o != SIZE_MAX && o + (i > 0) + pl < dstsz) {
+					if (i > 0)
+						dst[o++] = '/';
+					memcpy(dst + o, part, pl + 1);
+					o += pl;
+					continue;
+				}
+				o = SIZE_MAX;
 				if (i > 0)
 					str_append(dst, dstsz, "/");
 				str_append(dst, dstsz, part);

@@ -1580,9 +1580,22 @@ addr_eq(const uint8_t *a, const uint8_t *b, size_t alen)
 static void
 principal_of(char *dst, size_t dstsz, const char *name, const char *realm)
 {
+	size_t n, r;
+
 	dst[0] = '\0';
 	if (name[0] == '\0')
 		return;
+	n = strlen(name);
+	r = strlen(realm);
+	if (n + 1 + r < dstsz) {	/* the common case: it fits */
+		memcpy(dst, name, n);
+		dst[n] = '\0';
+		if (r > 0) {
+			dst[n] = '@';
+			memcpy(dst + n + 1, realm, r + 1);
+		}
+		return;
+	}
 	str_append(dst, dstsz, name);
 	if (realm[0] != '\0') {
 		str_append(dst, dstsz, "@");
