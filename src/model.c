@@ -140,6 +140,14 @@ struct sidx {
 	struct timeval	 active;	/* md->now when last active */
 };
 
+#define SPN_MEMO	4
+
+struct spn_memo {
+	char		 of[KRB_NAME_MAX];
+	int		 ok;		/* parsed */
+	struct spn_parts parts;
+};
+
 /* the bytes of a fresh sslot s_new() clears */
 #define SSLOT_CLEAR	(offsetof(struct sslot, s) + \
 			    offsetof(struct session, tickets))
@@ -230,10 +238,11 @@ struct model {
 	struct table	 stab;
 	struct hslot	*h;		/* the hosts map, by host_hash() */
 	struct table	 htab;
-	struct spn_parts spn;		/* exchange.spn during the sink call */
-	char		 spn_of[KRB_NAME_MAX];	/* the name spn was parsed
-						 * from ("" none) */
-	int		 spn_ok;	/* and whether it parsed */
+	/* the last SPNs parsed, with the names they came from ("" none):
+	 * exchange.spn points at one during the sink call; a client's AS,
+	 * TGS and AP names repeat */
+	struct spn_memo	 spn[SPN_MEMO];
+	unsigned	 spn_next;	/* the entry replaced next */
 	int		 spn_all;	/* exchange.spn for every kind */
 
 	int		 has_held;	/* an AP exchange whose verdict came
@@ -263,6 +272,7 @@ static void	add_frame(struct exchange *, uint64_t);
 static void	name_cpy(char *, size_t, const char *);
 static void	emit(struct model *, struct exchange *);
 static void	flush_held(struct model *);
+static const struct spn_parts *spn_of(struct model *, const char *);
 
 static void	p_touch(struct model *, uint32_t, const struct timeval *);
 static void	p_finish(struct model *, uint32_t, int);
@@ -712,12 +722,7 @@ emit(struct model *md, struct exchange *x)
 	x->spn = NULL;
 	if (x->sname[0] != '\0' && (x->kind == XK_AP || md->spn_all)) {
 		/* services repeat: the last name's parse is kept */
-		if (strcmp(x->sname, md->spn_of) != 0) {
-			md->spn_ok = spn_parse(x->sname, &md->spn) == 0;
-			name_cpy(md->spn_of, sizeof(md->spn_of), x->sname);
-		}
-		if (md->spn_ok)
-			x->spn = &md->spn;
+		x->spn = spn_of(md, x->sname);
 	}
 	h_exchange(md, x);
 	md->st.exchanges++;
@@ -725,6 +730,26 @@ emit(struct model *md, struct exchange *x)
 		md->sink(md->arg, x);
 	if (md->sess_on)
 		s_exchange(md, x);
+}
+
+/* name's parts (from the memo when it is one of the last parsed), NULL
+ * when it is not a well-formed SPN. */
+static const struct spn_parts *
+spn_of(struct model *md, const char *name)
+{
+	struct spn_memo *m;
+	unsigned k;
+
+	for (k = 0; k < SPN_MEMO; k++) {
+		m = &md->spn[k];
+		if (m->of[0] != '\0' && strcmp(m->of, name) == 0)
+			return m->ok ? &m->parts : NULL;
+	}
+	m = &md->spn[md->spn_next];
+	md->spn_next = (md->spn_next + 1) % SPN_MEMO;
+	m->ok = spn_parse(name, &m->parts) == 0;
+	name_cpy(m->of, sizeof(m->of), name);
+	return m->ok ? &m->parts : NULL;
 }
 
 static void
