@@ -278,6 +278,7 @@ struct diag {
 	struct finding	*f;		/* n of them, cap grows to the max */
 	uint64_t	*key;
 	int		 n, cap;
+	int		 n_no_trust;	/* REALM-NO-TRUST findings among them */
 	int16_t		 slot[KEY_SLOTS];	/* key hash -> index + 1 */
 	int		 chain_noted[DIAG_MAX_FINDINGS];
 	struct diag_stats st;
@@ -540,6 +541,8 @@ add_if(struct diag *d, int create, const char *id, int family,
 		d->slot[h] = (int16_t)d->n;
 		d->st.findings++;
 		f->rule = r;
+		if (r == rule_cached("REALM-NO-TRUST"))
+			d->n_no_trust++;
 		if (client != NULL && alen(family) > 0) {
 			f->family = family;
 			memcpy(f->client, client, (size_t)alen(family));
@@ -1272,6 +1275,9 @@ no_trust_covers(const struct diag *d, const struct exchange *x)
 	const struct finding *f;
 	int i;
 
+	/* (most captures have none: no walk over every finding) */
+	if (d->n_no_trust == 0)
+		return 0;
 	for (i = 0; i < d->n; i++) {
 		f = &d->f[i];
 		if (f->rule == rule_cached("REALM-NO-TRUST") &&
@@ -1313,6 +1319,8 @@ fold_into_no_trust(struct diag *d, struct finding *nt, const char *realm)
 static void
 drop(struct diag *d, int i)
 {
+	if (d->f[i].rule == rule_cached("REALM-NO-TRUST"))
+		d->n_no_trust--;
 	d->n--;
 	d->st.findings--;
 	if (i != d->n) {
