@@ -324,9 +324,9 @@ key_hash(const struct ip_info *ip, int side, uint16_t sport,
     uint16_t dport, uint64_t seed)
 {
 	const uint8_t *a, *b;
-	uint64_t h, w[5];
+	uint64_t w[5];
 	uint32_t x, y;
-	int i, n;
+	size_t n;
 
 	a = side == 0 ? ip->src : ip->dst;
 	b = side == 0 ? ip->dst : ip->src;
@@ -343,15 +343,7 @@ key_hash(const struct ip_info *ip, int side, uint16_t sport,
 	w[n++] = (uint64_t)(side == 0 ? sport : dport) |
 	    (uint64_t)(side == 0 ? dport : sport) << 16 |
 	    (uint64_t)(uint8_t)ip->family << 32 | (uint64_t)ip->proto << 40;
-	h = seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
-	for (i = 0; i < n; i++) {
-		h ^= w[i] * 0x87c37b91114253d5ULL;
-		h = (h << 31 | h >> 33) * 0x4cf5ad432745937fULL;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
+	return hash_words(w, n, seed);
 }
 
 /*

@@ -643,8 +643,7 @@ conn_from(struct conn *c, const struct msg_ctx *mc, int reply)
 static uint64_t
 conn_hash(const struct conn *c)
 {
-	uint64_t w[5], h;
-	int i;
+	uint64_t w[5];
 
 	/* from the fields as words (no key assembled in memory first) */
 	memcpy(w, c->client, 16);
@@ -652,14 +651,7 @@ conn_hash(const struct conn *c)
 	w[4] = (uint64_t)c->cport | (uint64_t)c->sport << 16 |
 	    (uint64_t)(uint8_t)c->family << 32 |
 	    (uint64_t)(uint8_t)c->transport << 40;
-	h = HASH_SEED;
-	for (i = 0; i < 5; i++) {
-		h ^= w[i] * 0x87c37b91114253d5ULL;
-		h = (h << 31 | h >> 33) * 0x4cf5ad432745937fULL;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 33);
+	return hash_words(w, 5, HASH_SEED);
 }
 
 static int
@@ -1557,22 +1549,18 @@ alen_of(int family)
 static uint64_t
 host_hash(int family, const uint8_t *addr)
 {
-	uint64_t a, b, h;
+	uint64_t w[3];
 	uint32_t v;
 
-	if (family == AF_INET6) {
-		memcpy(&a, addr, 8);
-		memcpy(&b, addr + 8, 8);
-	} else {
+	if (family == AF_INET6)
+		memcpy(w, addr, 16);
+	else {
 		memcpy(&v, addr, 4);
-		a = v;
-		b = 0;
+		w[0] = v;
+		w[1] = 0;
 	}
-	h = (a ^ HASH_SEED) * 0x9e3779b97f4a7c15ULL;
-	h = (h ^ (h >> 31) ^ b) * 0xbf58476d1ce4e5b9ULL;
-	h ^= (uint64_t)(unsigned)family;
-	h = (h ^ (h >> 30)) * 0x94d049bb133111ebULL;
-	return h ^ (h >> 31);
+	w[2] = (uint64_t)(unsigned)family;
+	return hash_words(w, 3, HASH_SEED);
 }
 
 static int

@@ -188,6 +188,19 @@ hash64(const void *data, size_t n, uint64_t seed)
 	return mix(h ^ w ^ ((uint64_t)n << 56));
 }
 
+uint64_t
+hash_words(const uint64_t *w, size_t n, uint64_t seed)
+{
+	uint64_t h;
+	size_t i;
+
+	h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
+	for (i = 0; i < n; i++)
+		h = rotl(h ^ (w[i] * 0x87c37b91114253d5ULL), 31) *
+		    0x4cf5ad432745937fULL;
+	return mix(h);
+}
+
 void
 hash128(const void *data, size_t n, uint64_t seed, uint8_t out[16])
 {

@@ -31,6 +31,9 @@ void	 str_append(char *dst, size_t dstsz, const char *src);
 void	 hash128(const void *, size_t, uint64_t seed, uint8_t out[16]);
 /* 64-bit hash for hash tables. */
 uint64_t hash64(const void *, size_t, uint64_t seed);
+/* The same mixing over n words already in registers: for keys built from
+ * fields (no bytes assembled in memory first). */
+uint64_t hash_words(const uint64_t *, size_t n, uint64_t seed);
 
 /* "2014-04-09T21:09:55.123456Z" (usec >= 0) or "...:55Z" (usec < 0) */
 void	 fmt_time_iso(char *dst, size_t dstsz, int64_t sec, long usec);
