@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #define RD_RECORDS	3000
 
 static void	put32(uint8_t *, uint32_t, int);
+static void	put_words(FILE *, int, int, ...);
 static size_t	rec_len(int);
 static int	write_file(char *, int, int, int);
 static void	test_reader(int, int);
@@ -37,6 +39,22 @@ put32(uint8_t *p, uint32_t v, int big)
 
 	for (i = 0; i < 4; i++)
 		p[i] = (uint8_t)(big ? v >> (24 - 8 * i) : v >> (8 * i));
+}
+
+/* n 32-bit words (unsigned int arguments) in the byte order. */
+static void
+put_words(FILE *fp, int big, int n, ...)
+{
+	uint8_t b[4];
+	va_list ap;
+	int i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		put32(b, (uint32_t)va_arg(ap, unsigned), big);
+		fwrite(b, 1, 4, fp);
+	}
+	va_end(ap);
 }
 
 /* Record i's length: mostly packets, now and then a large one (up to
@@ -61,7 +79,6 @@ write_file(char *path, int big, int cut, int ng)
 {
 	static uint8_t data[200000 + 4];
 	static const uint8_t zero[4];
-	uint8_t h[28];
 	uint64_t ts;
 	size_t n, j, pad;
 	FILE *fp;
@@ -70,68 +87,37 @@ write_file(char *path, int big, int cut, int ng)
 	strcpy(path, "/tmp/ks-rdXXXXXX");
 	if ((fd = mkstemp(path)) < 0 || (fp = fdopen(fd, "wb")) == NULL)
 		return -1;
-	if (ng) {
-		/* SHB (no options, section length unknown), one IDB */
-		put32(h, 0x0a0d0d0a, big);
-		put32(h + 4, 28, big);
-		put32(h + 8, 0x1a2b3c4d, big);
-		put32(h + 12, big ? 0x00010000 : 1, big);
-		put32(h + 16, 0xffffffff, big);
-		put32(h + 20, 0xffffffff, big);
-		put32(h + 24, 28, big);
-		fwrite(h, 1, 28, fp);
-		put32(h, 1, big);
-		put32(h + 4, 20, big);
-		put32(h + 8, big ? 0x00010000 : 1, big);
-		put32(h + 12, 262144, big);
-		put32(h + 16, 20, big);
-		fwrite(h, 1, 20, fp);
-		for (i = 0; i < RD_RECORDS; i++) {
-			n = rec_len(i);
-			for (j = 0; j < n; j++)
-				data[j] = (uint8_t)(i + j);
-			pad = (4 - n % 4) % 4;
-			ts = (1700000000ULL + (uint64_t)i) * 1000000 +
-			    (uint64_t)i * 7;
-			put32(h, 6, big);
-			put32(h + 4, (uint32_t)(32 + n + pad), big);
-			put32(h + 8, 0, big);
-			put32(h + 12, (uint32_t)(ts >> 32), big);
-			put32(h + 16, (uint32_t)ts, big);
-			put32(h + 20, (uint32_t)n, big);
-			put32(h + 24, (uint32_t)n + 4, big);
-			fwrite(h, 1, 28, fp);
-			if (cut && i == RD_RECORDS - 1) {
-				fwrite(data, 1, n / 2, fp);
-				break;
-			}
-			fwrite(data, 1, n, fp);
-			fwrite(zero, 1, pad, fp);
-			put32(h, (uint32_t)(32 + n + pad), big);
-			fwrite(h, 1, 4, fp);
-		}
-		return fclose(fp);
-	}
-	put32(h, 0xa1b2c3d4, big);
-	h[big ? 4 : 5] = 0;
-	h[big ? 5 : 4] = 2;
-	h[big ? 6 : 7] = 0;
-	h[big ? 7 : 6] = 4;
-	put32(h + 8, 0, big);
-	put32(h + 12, 0, big);
-	put32(h + 16, 262144, big);
-	put32(h + 20, 1, big);
-	fwrite(h, 1, 24, fp);
+	/* pcapng: SHB (version 1.0, section length unknown), one IDB
+	 * (Ethernet); pcap: the header, version 2.4, Ethernet */
+	if (ng)
+		put_words(fp, big, 12, 0x0a0d0d0a, 28, 0x1a2b3c4d,
+		    big ? 0x00010000 : 1, 0xffffffff, 0xffffffff, 28,
+		    1, 20, big ? 0x00010000 : 1, 262144, 20);
+	else
+		put_words(fp, big, 6, 0xa1b2c3d4, big ? 0x00020004 :
+		    0x00040002, 0, 0, 262144, 1);
 	for (i = 0; i < RD_RECORDS; i++) {
 		n = rec_len(i);
 		for (j = 0; j < n; j++)
 			data[j] = (uint8_t)(i + j);
-		put32(h, 1700000000u + (uint32_t)i, big);
-		put32(h + 4, (uint32_t)i * 7, big);
-		put32(h + 8, (uint32_t)n, big);
-		put32(h + 12, (uint32_t)n + 4, big);
-		fwrite(h, 1, 16, fp);
-		fwrite(data, 1, cut && i == RD_RECORDS - 1 ? n / 2 : n, fp);
+		pad = ng ? (4 - n % 4) % 4 : 0;
+		ts = (1700000000ULL + (uint64_t)i) * 1000000 + (uint64_t)i * 7;
+		if (ng)		/* an EPB on interface 0, microseconds */
+			put_words(fp, big, 7, 6, (uint32_t)(32 + n + pad), 0,
+			    (uint32_t)(ts >> 32), (uint32_t)ts, (uint32_t)n,
+			    (uint32_t)n + 4);
+		else
+			put_words(fp, big, 4, 1700000000u + (uint32_t)i,
+			    (uint32_t)i * 7, (uint32_t)n, (uint32_t)n + 4);
+		if (cut && i == RD_RECORDS - 1) {
+			fwrite(data, 1, n / 2, fp);
+			break;
+		}
+		fwrite(data, 1, n, fp);
+		if (ng) {
+			fwrite(zero, 1, pad, fp);
+			put_words(fp, big, 1, (uint32_t)(32 + n + pad));
+		}
 	}
 	return fclose(fp);
 }
@@ -184,7 +170,6 @@ test_reader_errors(void)
 	struct pcapfile_rec r;
 	char path[64], err[256];
 	FILE *fp;
-	uint8_t h[16];
 	int i, rc, ng;
 
 	for (ng = 0; ng < 2; ng++) {
@@ -204,16 +189,12 @@ test_reader_errors(void)
 		unlink(path);
 	}
 	/* whole records, then one that claims more than any snaplen */
-	put32(h, 1, 0);
-	put32(h + 4, 0, 0);
-	put32(h + 8, 0x7fffffff, 0);
-	put32(h + 12, 0x7fffffff, 0);
 	if (write_file(path, 0, 0, 0) != 0 || (fp = fopen(path, "ab")) ==
 	    NULL) {
 		ok(0, "reader: rewrite");
 		return;
 	}
-	fwrite(h, 1, 16, fp);
+	put_words(fp, 0, 4, 1, 0, 0x7fffffff, 0x7fffffff);
 	fclose(fp);
 	if (pcapfile_open(path, &pf, err, sizeof(err)) != 0) {
 		ok(0, "reader: open the corrupt file");
