@@ -44,13 +44,18 @@ tm() { tmux -L "$sock" "$@"; }
 screen() {	# the pane's text (-e: with colours) into $tmp/screen
 	tm capture-pane -p "$@" -t ks >"$tmp/screen"
 }
-# wait_for TEXT: up to 15 s for TEXT on the screen (sanitizer builds and
-# busy machines are slow)
+# wait_for TEXT...: up to 15 s for every TEXT on one screen (a screen is
+# drawn in pieces: waiting for one line and grepping another can catch it
+# half drawn; sanitizer builds and busy machines are slow)
 wait_for() {
 	i=0
 	while [ $i -lt 150 ]; do
 		screen
-		grep -q -- "$1" "$tmp/screen" && return 0
+		all=1
+		for w in "$@"; do
+			grep -q -- "$w" "$tmp/screen" || { all=0; break; }
+		done
+		[ $all = 1 ] && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -71,8 +76,8 @@ fi
 tm -f /dev/null new-session -d -s ks -x 120 -y 30 \
     "cd '$tmp' && LANG=C.UTF-8 '$bin' --tui -r '$cap' \
      >'$tmp/after' 2>'$tmp/err'; echo EXIT=\$? >'$tmp/rc'; sleep 60"
-t "the view comes up with its panes" "wait_for 'Exchanges' &&
-    grep -q '1 Exchanges.*2 Findings.*3 Clients.*4 Services' '$tmp/screen'"
+t "the view comes up with its panes" \
+    "wait_for '1 Exchanges.*2 Findings.*3 Clients.*4 Services'"
 t "the exchanges of the capture are listed, newest first" \
     "wait_for 'KRB_AP_ERR_BAD_INTEG' &&
      [ \$(grep -c '192.0.2.20' '$tmp/screen') -ge 4 ] &&
@@ -87,18 +92,14 @@ t "a healthy one is not" \
      ! grep -q \"\$(printf '\\033')\\[[0-9;]*31m\" '$tmp/line'"
 tm send-keys -t ks Enter
 t "Enter: the ladder with the error" \
-    "wait_for '#21 KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY' &&
-     grep -q 'client 192.0.2.20' '$tmp/screen' &&
-     grep -q 'KDC 192.0.2.10' '$tmp/screen' &&
-     grep -q 'TGS-REQ MSSQLSvc' '$tmp/screen' &&
-     grep -q '#20 AP-REQ' '$tmp/screen'"
+    "wait_for '#21 KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY' \
+     'client 192.0.2.20' 'KDC 192.0.2.10' 'TGS-REQ MSSQLSvc' '#20 AP-REQ'"
 t "Enter: the finding and its fix" \
-    "wait_for 'setspn -Q MSSQLSvc/sql.lab.example:1433' &&
-     grep -q 'KRB-AP-MODIFIED' '$tmp/screen'"
+    "wait_for 'setspn -Q MSSQLSvc/sql.lab.example:1433' 'KRB-AP-MODIFIED'"
 tm send-keys -t ks End
 t "Enter: the messages' fields, scrolled to the end" \
-    "wait_for 'Frame #21, the fields:' &&
-     grep -q 'error-code: 31 (KRB_AP_ERR_BAD_INTEGRITY)' '$tmp/screen'"
+    "wait_for 'Frame #21, the fields:' \
+     'error-code: 31 (KRB_AP_ERR_BAD_INTEGRITY)'"
 tm send-keys -t ks Escape
 sleep 0.3
 tm send-keys -t ks / T G S Enter
@@ -107,20 +108,17 @@ t "the filter narrows the list to the TGS exchange" \
      ! grep -q ' AP \| AS ' '$tmp/screen'"
 tm send-keys -t ks / BSpace BSpace BSpace Enter
 tm send-keys -t ks 2
-t "2: the findings" "wait_for 'KRB-AP-MODIFIED' &&
-     grep -q 'error' '$tmp/screen'"
+t "2: the findings" "wait_for 'KRB-AP-MODIFIED' 'error'"
 tm send-keys -t ks 1
 tm resize-window -t ks -x 80 -y 24
 wait_for '^time     principal' >/dev/null	# narrow: no client column
-t "80x24: the layout holds" "wait_for 'Exchanges' &&
-     [ \$(widest) -le 80 ] && [ \$(wc -l <'$tmp/screen') -eq 24 ] &&
-     grep -q 'q quit' '$tmp/screen' &&
-     grep -q 'KRB_AP_E' '$tmp/screen'"
+t "80x24: the layout holds" "wait_for 'Exchanges' 'q quit' 'KRB_AP_E' &&
+     [ \$(widest) -le 80 ] && [ \$(wc -l <'$tmp/screen') -eq 24 ]"
 tm resize-window -t ks -x 200 -y 60
 wait_for ' via ' >/dev/null	# wide: all columns
-t "200x60: the layout holds" "wait_for 'Exchanges' &&
-     [ \$(widest) -le 200 ] && [ \$(wc -l <'$tmp/screen') -eq 60 ] &&
-     grep -q 'KRB_AP_ERR_BAD_INTEGRITY (result 18452)' '$tmp/screen'"
+t "200x60: the layout holds" "wait_for 'Exchanges' \
+     'KRB_AP_ERR_BAD_INTEGRITY (result 18452)' &&
+     [ \$(widest) -le 200 ] && [ \$(wc -l <'$tmp/screen') -eq 60 ]"
 tm send-keys -t ks w
 t "w: the selected exchange's connection written to a pcap" \
     "wait_for 'wrote 12 packets to ./krbscope-20.pcap' &&
@@ -157,9 +155,8 @@ t "NO_COLOR: the failing exchange is not red" \
      ! grep -q \"\$(printf '\\033')\\[[0-9;]*31m\" '$tmp/screen'"
 tm send-keys -t ks Enter
 t "not UTF-8: the ladder in ASCII" \
-    "wait_for '#20 AP-REQ' &&
-     grep -q '^  |-*#20 AP-REQ-*>|' '$tmp/screen' &&
-     grep -q '^  |<-*#21 KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY-*|' '$tmp/screen'"
+    "wait_for '^  |-*#20 AP-REQ-*>|' \
+     '^  |<-*#21 KRB-ERROR KRB_AP_ERR_BAD_INTEGRITY-*|'"
 tm kill-server 2>/dev/null
 
 # ---- --realtime: the file at the pace of its timestamps -----------------
@@ -193,10 +190,8 @@ if [ -f "$dh" ]; then
 	sleep 0.3	# the whole file read: the list settled
 	tm send-keys -t ks Enter
 	t "double hop: the ladder's back end column and the hop to it" \
-	    "wait_for 'back end 192.0.2.40:1433' &&
-	     grep -q '#42 AP-REQ' '$tmp/screen' &&
-	     grep -q '#41 TGS-REP' '$tmp/screen' &&
-	     grep -q 'service 192.0.2.30:80' '$tmp/screen'"
+	    "wait_for 'back end 192.0.2.40:1433' '#42 AP-REQ' '#41 TGS-REP' \
+	     'service 192.0.2.30:80'"
 	tm kill-server 2>/dev/null
 else
 	skip "double hop: the ladder's back end" "no lab capture"
@@ -222,9 +217,7 @@ wait_for 'Exchanges' >/dev/null
 ip netns exec "$ns" tcpreplay -q -i ks0 --pps=2000 "$trace" >/dev/null 2>&1
 sleep 1
 t "live view on a veth: the trace's exchanges show" \
-    "wait_for 'valid_client_principal' &&
-     grep -q 'krbscope on ks1' '$tmp/screen' &&
-     grep -q 'krb 18[0-9] ' '$tmp/screen'"
+    "wait_for 'valid_client_principal' 'krbscope on ks1' 'krb 18[0-9] '"
 t "live view: no drops" "grep -q 'drops 0 ' '$tmp/screen'"
 tm send-keys -t ks w
 t "live view: w writes the selected connection from the packets kept" \
