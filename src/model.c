@@ -138,6 +138,9 @@ struct sidx {
 					 * there (first byte of the id) */
 	int		 family;
 	struct timeval	 active;	/* md->now when last active */
+	uint64_t	 need_gen;	/* need holds for md->sess_gen (0:
+					 * not known) */
+	int		 need;		/* s_needed() */
 };
 
 #define SPN_MEMO	4
@@ -235,6 +238,7 @@ struct model {
 	int		 sess_on;
 	struct sslot	*s;		/* sessions, by host_hash() */
 	struct sidx	*si;		/* beside them: for ap_to() */
+	uint64_t	 sess_gen;	/* counts sessions made and released */
 	struct table	 stab;
 	struct hslot	*h;		/* the hosts map, by host_hash() */
 	struct table	 htab;
@@ -534,6 +538,7 @@ model_new(const struct model_limits *lim, exchange_sink_fn sink, void *arg)
 	struct model *md;
 
 	md = xcalloc(1, sizeof(*md));
+	md->sess_gen = 1;	/* sidx.need_gen 0: not known */
 	if (lim != NULL)
 		md->lim = *lim;
 	else
@@ -1686,12 +1691,14 @@ s_new(struct model *md, int family, const uint8_t *host,
 	memset(ss, 0, SSLOT_CLEAR);
 	md->si[i].ap_mask = md->si[i].tk_mask = 0;
 	md->si[i].family = family;
+	md->si[i].need_gen = 0;
 	ss->s.family = family;
 	memcpy(ss->s.host, host, alen_of(family));
 	str_append(ss->s.principal, sizeof(ss->s.principal), principal);
 	tab_insert(&md->stab, i, host_hash(family, ss->s.host));
 	ss->touch = ++md->seq;
 	md->si[i].active = md->now;
+	md->sess_gen++;
 	return i;
 }
 
@@ -2001,6 +2008,7 @@ s_exchange(struct model *md, const struct exchange *x)
 			str_append(sv->spn, sizeof(sv->spn), x->sname);
 		}
 		sv->n_ap++;
+		md->si[i].need_gen = 0;		/* s_needed() may change */
 		if (x->result == XR_OK)
 			sv->n_ap_ok++;
 		else if (x->result == XR_ERROR)
@@ -2633,6 +2641,7 @@ s_release(struct model *md, uint32_t i, int chains)
 	}
 	md->si[i].family = 0;
 	tab_remove(&md->stab, i);
+	md->sess_gen++;
 }
 
 /*
@@ -2676,7 +2685,14 @@ s_expire(struct model *md, const struct timeval *now)
 		if (!tv_after(&md->si[i].active, now,
 		    md->lim.session_idle_secs))
 			break;
-		if (s_needed(md, i))
+		/* a busy middle server's idle clients wait here for it,
+		 * walked at every tick: whether one is needed holds while
+		 * no session comes or goes (no look into its 12 KB slot) */
+		if (md->si[i].need_gen != md->sess_gen) {
+			md->si[i].need = s_needed(md, i);
+			md->si[i].need_gen = md->sess_gen;
+		}
+		if (md->si[i].need)
 			continue;
 		md->st.sessions_idle++;
 		s_release(md, i, 1);

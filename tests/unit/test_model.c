@@ -101,6 +101,7 @@ static void	test_sessions(void);
 static void	test_sess_flood(void);
 static void	synth_sessions(void);
 static void	synth_idle(void);
+static void	synth_waiting(void);
 static void	cli_web_sql(struct model *);
 static void	bob_ticket(struct model *);
 static void	kdc_msg(uint64_t, long, const char *, int, const char *,
@@ -1273,6 +1274,7 @@ test_sessions(void)
 
 	synth_sessions();
 	synth_idle();
+	synth_waiting();
 	synth_as_service();
 	synth_s4u_probe();
 
@@ -1715,6 +1717,72 @@ kdc_msg(uint64_t f, long sec, const char *host, int type, const char *cname,
 		km.has_error = 1;
 		km.error_code = err;
 	}
+}
+
+/*
+ * A busy middle server: 120 clients log in to WEB with Kerberos (t 0-9),
+ * then WEB asks the KDC for a SQL ticket twice a second for 1000 s. Idle
+ * after 300 s, the clients wait for WEB's session (WEB's chains start
+ * with their hop), and are handed over once WEB is idle too. (Whether a
+ * waiting client is needed is kept while no session comes or goes: the
+ * tick looks at them at every message.)
+ */
+static void
+synth_waiting(void)
+{
+	static struct run r;
+	struct model_limits lim;
+	struct timeval tv;
+	char cli[32];
+	uint64_t f;
+	int i, handed;
+
+	memset(&r, 0, sizeof(r));
+	model_limits_default(&lim);
+	lim.max_sessions = 256;
+	r.md = model_new(&lim, collect, &r.xs);
+	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+	f = 1;
+	for (i = 0; i < 120; i++) {
+		snprintf(cli, sizeof(cli), "10.1.%d.%d", i >> 8, i & 0xff);
+		ctx_set(f++, i % 10, KDC, 88, cli, 40000, UDP, "kerberos");
+		msg_set(KRB_TGS_REP);
+		km.has_cname = 1;
+		snprintf(km.cname, sizeof(km.cname), "u%d", i);
+		snprintf(km.crealm, sizeof(km.crealm), "CORP");
+		ticket_set(&km.ticket, i & 0xff, "HTTP/web.corp", "CORP");
+		model_krb(r.md, &mctx, &km);
+		ctx_set(f++, i % 10, cli, 50000, WEB, 80, TCP, "http");
+		msg_set(KRB_AP_REQ);
+		ticket_set(&km.ticket, i & 0xff, "HTTP/web.corp", "CORP");
+		model_krb(r.md, &mctx, &km);
+		ctx_set(f++, i % 10, WEB, 80, cli, 50000, TCP, "http");
+		msg_set(KRB_AP_REP);
+		model_krb(r.md, &mctx, &km);
+	}
+	for (i = 0; i < 2000; i++, f += 2) {
+		kdc_msg(f, 10 + i / 2, WEB, KRB_TGS_REQ, "websvc",
+		    "MSSQLSvc/sql.corp:1433", 0);
+		model_tick(r.md, &mctx.ts);
+		model_krb(r.md, &mctx, &km);
+		kdc_msg(f + 1, 10 + i / 2, WEB, KRB_TGS_REP, "websvc",
+		    "MSSQLSvc/sql.corp:1433", 0);
+		model_tick(r.md, &mctx.ts);
+		model_krb(r.md, &mctx, &km);
+	}
+	handed = r.n_sess;
+	tv.tv_sec = 1700000000 + 10 + 1000 + 301;
+	tv.tv_usec = 0;
+	model_tick(r.md, &tv);
+	is_int(handed, 0, "120 clients idle for 700 s wait while WEB is busy");
+	ok(r.n_sess >= 1 && addr_is(r.sess[0].host, WEB),
+	    "WEB idle: its session first");
+	tv.tv_sec++;
+	model_tick(r.md, &tv);
+	is_int(model_stats(r.md)->sessions_idle, 121,
+	    "then its 120 clients, the next tick");
+	model_free(r.md);
+	run_free(&r);
 }
 
 /* An AS exchange for a service other than krbtgt is a ticket. */
