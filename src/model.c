@@ -239,6 +239,9 @@ struct model {
 	struct sslot	*s;		/* sessions, by host_hash() */
 	struct sidx	*si;		/* beside them: for ap_to() */
 	uint64_t	 sess_gen;	/* counts sessions made and released */
+	uint64_t	 exp_gen;	/* s_expire() has nothing to do while */
+	struct timeval	 exp_until;	/* sess_gen is exp_gen, until this */
+	int		 exp_all;	/* (or at all: every session waits) */
 	struct table	 stab;
 	struct hslot	*h;		/* the hosts map, by host_hash() */
 	struct table	 htab;
@@ -2678,16 +2681,26 @@ s_needed(const struct model *md, uint32_t i)
 static void
 s_expire(struct model *md, const struct timeval *now)
 {
+	uint64_t gen;
 	uint32_t i, next;
 
+	/*
+	 * A busy middle server's idle clients wait at the head of the list
+	 * for its session, and would be walked at every tick. Whether one
+	 * is needed holds while no session comes or goes (sess_gen), and
+	 * so does the walk's outcome until the session it stopped at, the
+	 * first still active, can go idle (the list is in order of
+	 * activity: any later one goes idle later).
+	 */
+	if (md->exp_gen == md->sess_gen && (md->exp_all ||
+	    !timercmp(now, &md->exp_until, >)))
+		return;
+	gen = md->sess_gen;
 	for (i = md->stab.head; i != NIL; i = next) {
 		next = md->stab.lnk[i].next;
 		if (!tv_after(&md->si[i].active, now,
 		    md->lim.session_idle_secs))
 			break;
-		/* a busy middle server's idle clients wait here for it,
-		 * walked at every tick: whether one is needed holds while
-		 * no session comes or goes (no look into its 12 KB slot) */
 		if (md->si[i].need_gen != md->sess_gen) {
 			md->si[i].need = s_needed(md, i);
 			md->si[i].need_gen = md->sess_gen;
@@ -2696,6 +2709,15 @@ s_expire(struct model *md, const struct timeval *now)
 			continue;
 		md->st.sessions_idle++;
 		s_release(md, i, 1);
+	}
+	/* a release may end the wait of one walked past: walk again */
+	if (md->sess_gen != gen)
+		return;
+	md->exp_gen = gen;
+	md->exp_all = i == NIL;		/* all idle and waiting */
+	if (i != NIL) {
+		md->exp_until = md->si[i].active;
+		md->exp_until.tv_sec += (time_t)md->lim.session_idle_secs;
 	}
 }
 
