@@ -145,28 +145,6 @@ str_append(char *dst, size_t dstsz, const char *src)
 	cut(dst, dstsz);
 }
 
-/*
- * A 64-bit hash over 8-byte words: one multiply and rotate per word, one
- * full avalanche (the murmur3 finaliser) at the end. Not cryptographic:
- * identity and hash tables only.
- */
-static uint64_t
-mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-static uint64_t
-rotl(uint64_t x, int r)
-{
-	return x << r | x >> (64 - r);
-}
-
 uint64_t
 hash64(const void *data, size_t n, uint64_t seed)
 {
@@ -177,28 +155,14 @@ hash64(const void *data, size_t n, uint64_t seed)
 	h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
 	while (n >= 8) {
 		memcpy(&w, p, 8);
-		h = rotl(h ^ (w * 0x87c37b91114253d5ULL), 31) *
-		    0x4cf5ad432745937fULL;
+		h = hash_step(h, w);
 		p += 8;
 		n -= 8;
 	}
 	w = 0;
 	for (i = 0; i < n; i++)
 		w |= (uint64_t)p[i] << (8 * i);
-	return mix(h ^ w ^ ((uint64_t)n << 56));
-}
-
-uint64_t
-hash_words(const uint64_t *w, size_t n, uint64_t seed)
-{
-	uint64_t h;
-	size_t i;
-
-	h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
-	for (i = 0; i < n; i++)
-		h = rotl(h ^ (w[i] * 0x87c37b91114253d5ULL), 31) *
-		    0x4cf5ad432745937fULL;
-	return mix(h);
+	return hash_mix(h ^ w ^ ((uint64_t)n << 56));
 }
 
 void
