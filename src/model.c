@@ -1906,6 +1906,7 @@ s_s4u_probe(struct model *md, const struct exchange *x, struct span *out)
 		out->last_ts = p->last_ts;
 		md->si[i].family = 0;
 		tab_remove(&md->stab, i);
+		md->sess_gen++;		/* a session went */
 		return 1;
 	}
 	return 0;
