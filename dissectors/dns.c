@@ -51,6 +51,16 @@ struct dns_state {
 };
 
 /*
+ * The question's name as read (most answers point back to it): its
+ * offset, where it ends, and its text. Valid for one message.
+ */
+struct qmemo {
+	size_t		 off, end;	/* end 0: none */
+	const char	*text;
+	size_t		 len;		/* strlen(text) */
+};
+
+/*
  * The record being built: large (16 answers), so not on the stack, and
  * made once, not per message (the engine is single-threaded).
  */
@@ -59,7 +69,6 @@ static struct dns_rec	dns_rec_buf;
 static int	copy_plain(char *, const uint8_t *, size_t);
 static void	skip_name(struct cur *);
 static int	has_cname(const uint8_t *, size_t, uint16_t);
-struct qmemo;
 static int	read_name(const uint8_t *, size_t, size_t, char *, size_t,
 		    size_t *, const struct qmemo *, size_t *);
 static int	read_rr(const uint8_t *, size_t, size_t, struct dns_rr *,
@@ -99,16 +108,6 @@ copy_plain(char *dst, const uint8_t *p, size_t n)
 	}
 	return 1;
 }
-
-/*
- * The question's name as read (most answers point back to it): its
- * offset, where it ends, and its text. Valid for one message.
- */
-struct qmemo {
-	size_t		 off, end;	/* end 0: none */
-	const char	*text;
-	size_t		 len;		/* strlen(text) */
-};
 
 /*
  * Reads the (possibly compressed) name at msg[off] into out as dotted
