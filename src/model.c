@@ -279,6 +279,11 @@ static void	add_frame(struct exchange *, uint64_t);
 static void	name_cpy(char *, size_t, const char *);
 static void	emit(struct model *, struct exchange *);
 static void	flush_held(struct model *);
+static int	p_resend(struct model *, const struct conn *, uint64_t, int,
+		    const struct krb_msg *, int, uint64_t,
+		    const struct msg_ctx *);
+static uint32_t	p_new(struct model *, const struct conn *, uint64_t, int,
+		    const struct msg_ctx *);
 static const struct spn_parts *spn_of(struct model *, const char *);
 
 static void	p_touch(struct model *, uint32_t, const struct timeval *);
@@ -1014,6 +1019,56 @@ note_delegation(struct exchange *x, const struct tkt *t)
 	}
 }
 
+/*
+ * A request on c (hash ch) that repeats a waiting one of its kind (the
+ * same nonce, or the same bytes): counted as its retransmission, 1.
+ */
+static int
+p_resend(struct model *md, const struct conn *c, uint64_t ch, int kind,
+    const struct krb_msg *m, int has_hash, uint64_t hash,
+    const struct msg_ctx *mc)
+{
+	struct pend *pe;
+	uint32_t i;
+
+	i = tab_first(&md->ptab, ch);
+	for (; i != NIL; i = md->ptab.lnk[i].hnext) {
+		pe = &md->p[i];
+		if (!conn_is(&pe->x, c) || pe->x.kind != kind ||
+		    pe->state != PS_WAIT)
+			continue;
+		if ((kind != XK_AP && m->has_nonce && pe->has_nonce &&
+		    m->nonce == pe->nonce) || (has_hash && pe->has_hash &&
+		    hash == pe->hash)) {
+			pe->x.retransmissions++;
+			md->st.retransmissions++;
+			add_frame(&pe->x, mc->frame);
+			p_touch(md, i, &mc->ts);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A new request of kind on c (hash ch), seen now: its entry. */
+static uint32_t
+p_new(struct model *md, const struct conn *c, uint64_t ch, int kind,
+    const struct msg_ctx *mc)
+{
+	struct exchange *x;
+	uint32_t i;
+
+	i = p_alloc(md, c, ch);
+	md->ptab.lnk[i].last = mc->ts;
+	x = &md->p[i].x;
+	x->kind = kind;
+	x->carrier = mc->carrier;
+	x->req_frame = mc->frame;
+	x->req_ts = mc->ts;
+	add_frame(x, mc->frame);
+	return i;
+}
+
 static void
 on_kdc_req(struct model *md, const struct msg_ctx *mc,
     const struct krb_msg *m)
@@ -1035,32 +1090,15 @@ on_kdc_req(struct model *md, const struct msg_ctx *mc,
 	has_hash = !m->has_nonce && m->raw != NULL && m->raw_len > 0;
 	hash = has_hash ? hash64(m->raw, m->raw_len, HASH_SEED) : 0;
 	ch = conn_hash(&c);
-	i = tab_first(&md->ptab, ch);
-	for (; i != NIL; i = md->ptab.lnk[i].hnext) {
-		pe = &md->p[i];
-		if (!conn_is(&pe->x, &c) || pe->x.kind != kind ||
-		    pe->state != PS_WAIT)
-			continue;
-		if ((m->has_nonce && pe->has_nonce &&
-		    m->nonce == pe->nonce) || (has_hash && pe->has_hash &&
-		    hash == pe->hash)) {
-			pe->x.retransmissions++;
-			md->st.retransmissions++;
-			add_frame(&pe->x, mc->frame);
-			p_touch(md, i, &mc->ts);
-			return;
-		}
-	}
-	i = p_alloc(md, &c, ch);
+	if (p_resend(md, &c, ch, kind, m, has_hash, hash, mc))
+		return;
+	i = p_new(md, &c, ch, kind, mc);
 	pe = &md->p[i];
 	pe->has_nonce = m->has_nonce;
 	pe->nonce = m->nonce;
 	pe->has_hash = has_hash;
 	pe->hash = hash;
-	md->ptab.lnk[i].last = mc->ts;
 	x = &pe->x;
-	x->kind = kind;
-	x->carrier = mc->carrier;
 	if (kind == XK_AS && m->has_cname) {
 		/* an AS-REQ names the client in the request's realm */
 		name_cpy(x->cname, sizeof(x->cname), m->cname);
@@ -1076,9 +1114,6 @@ on_kdc_req(struct model *md, const struct msg_ctx *mc,
 	x->for_user[0] = '\0';
 	str_append(x->for_user, sizeof(x->for_user),
 	    m->for_user[0] != '\0' ? m->for_user : m->s4u_user);
-	x->req_frame = mc->frame;
-	x->req_ts = mc->ts;
-	add_frame(x, mc->frame);
 	for (k = 0; kind == XK_AS && k < m->n_padata &&
 	    k < KRB_MAX_PADATA; k++)
 		switch (m->padata[k].type) {
@@ -1110,19 +1145,8 @@ on_ap_req(struct model *md, const struct msg_ctx *mc,
 	hash = has_hash ? hash64(m->raw, m->raw_len, HASH_SEED) : 0;
 	ch = conn_hash(&c);
 	/* the same bytes again: a retransmission */
-	i = tab_first(&md->ptab, ch);
-	for (; i != NIL; i = md->ptab.lnk[i].hnext) {
-		pe = &md->p[i];
-		if (conn_is(&pe->x, &c) && pe->x.kind == XK_AP &&
-		    pe->state == PS_WAIT && has_hash && pe->has_hash &&
-		    hash == pe->hash) {
-			pe->x.retransmissions++;
-			md->st.retransmissions++;
-			add_frame(&pe->x, mc->frame);
-			p_touch(md, i, &mc->ts);
-			return;
-		}
-	}
+	if (p_resend(md, &c, ch, XK_AP, m, has_hash, hash, mc))
+		return;
 	/* a new AP-REQ ends what the connection had before */
 	flush_held(md);
 	i = tab_first(&md->ptab, ch);
@@ -1133,21 +1157,15 @@ on_ap_req(struct model *md, const struct msg_ctx *mc,
 			p_finish(md, i, pe->state == PS_WAIT ? XR_UNKNOWN :
 			    pe->x.result);
 	}
-	i = p_alloc(md, &c, ch);
+	i = p_new(md, &c, ch, XK_AP, mc);
 	pe = &md->p[i];
 	pe->has_hash = has_hash;
 	pe->hash = hash;
-	md->ptab.lnk[i].last = mc->ts;
 	x = &pe->x;
-	x->kind = XK_AP;
-	x->carrier = mc->carrier;
 	if (m->ticket.present) {
 		name_cpy(x->sname, sizeof(x->sname), m->ticket.sname);
 		name_cpy(x->realm, sizeof(x->realm), m->ticket.realm);
 	}
-	x->req_frame = mc->frame;
-	x->req_ts = mc->ts;
-	add_frame(x, mc->frame);
 	present(md, x, m, &mc->ts);
 }
 
@@ -1267,15 +1285,10 @@ ap_unseen(struct model *md, const struct msg_ctx *mc,
 	uint32_t i;
 
 	conn_from(&c, mc, 1);
-	i = p_alloc(md, &c, conn_hash(&c));
+	i = p_new(md, &c, conn_hash(&c), XK_AP, mc);
 	pe = &md->p[i];
-	md->ptab.lnk[i].last = mc->ts;
 	pe->state = PS_REPLIED;
-	pe->x.kind = XK_AP;
-	pe->x.carrier = mc->carrier;
-	pe->x.req_unseen = 1;
-	pe->x.req_frame = mc->frame;
-	pe->x.req_ts = mc->ts;
+	pe->x.req_unseen = 1;	/* the answer's frame stands for it */
 	set_reply(&pe->x, mc, m);
 	md->st.ap_requests_unseen++;
 }
@@ -1527,19 +1540,13 @@ model_ntlm(struct model *md, const struct msg_ctx *mc,
 		if (conn_is(&pe->x, &c) && pe->x.kind == XK_NTLM)
 			p_finish(md, i, XR_UNKNOWN);
 	}
-	i = p_alloc(md, &c, conn_hash(&c));
+	i = p_new(md, &c, conn_hash(&c), XK_NTLM, mc);
 	pe = &md->p[i];
-	md->ptab.lnk[i].last = mc->ts;
 	pe->ntlm_anon = m->anonymous;
 	x = &pe->x;
-	x->kind = XK_NTLM;
-	x->carrier = mc->carrier;
 	str_append(x->cname, sizeof(x->cname), m->user);
 	str_append(x->crealm, sizeof(x->crealm), m->domain);
 	str_append(x->sname, sizeof(x->sname), m->av_target_name);
-	x->req_frame = mc->frame;
-	x->req_ts = mc->ts;
-	add_frame(x, mc->frame);
 }
 
 static size_t
