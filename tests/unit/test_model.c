@@ -101,6 +101,9 @@ static void	test_sessions(void);
 static void	test_sess_flood(void);
 static void	synth_sessions(void);
 static void	synth_idle(void);
+static void	run_start(struct run *, const struct model_limits *);
+static void	kdc(struct model *, uint64_t, long, const char *, int,
+		    const char *, const char *, int);
 static void	synth_waiting(void);
 static void	cli_web_sql(struct model *);
 static void	bob_ticket(struct model *);
@@ -283,10 +286,8 @@ run_capture(const char *file, struct run *r)
 	char err[256];
 	int rc;
 
-	memset(r, 0, sizeof(*r));
-	r->md = model_new(NULL, collect, &r->xs);
+	run_start(r, NULL);
 	model_set_spn_all(r->md, 1);
-	model_set_session_sink(r->md, sess_collect, chain_collect, r);
 	memset(&co, 0, sizeof(co));
 	co.file = file;
 	if (capture_open(&co, &cap, err, sizeof(err)) != 0) {
@@ -314,6 +315,16 @@ run_capture(const char *file, struct run *r)
 	model_free(r->md);
 	r->md = NULL;
 	return rc;
+}
+
+/* r emptied, with a model (lim NULL: the defaults) whose exchanges,
+ * sessions and chains it collects. */
+static void
+run_start(struct run *r, const struct model_limits *lim)
+{
+	memset(r, 0, sizeof(*r));
+	r->md = model_new(lim, collect, &r->xs);
+	model_set_session_sink(r->md, sess_collect, chain_collect, r);
 }
 
 static void
@@ -1525,9 +1536,7 @@ synth_sessions(void)
 	is_int(model_stats(r.md)->ntlm_logins, 0, "sessions off: no NTLM");
 	model_free(r.md);
 
-	memset(&r, 0, sizeof(r));
-	r.md = model_new(NULL, collect, &r.xs);
-	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+	run_start(&r, NULL);
 	cli_web_sql(r.md);
 	/* WEB -> FS as svc, 30 s later: too late for a guess */
 	ctx_set(6, 42, WEB, 50200, "10.0.0.10", 445, TCP, "smb2");
@@ -1638,12 +1647,10 @@ synth_idle(void)
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		memset(&r, 0, sizeof(r));
 		model_limits_default(&lim);
 		if (pass == 1)
 			lim.session_idle_secs = 0;
-		r.md = model_new(&lim, collect, &r.xs);
-		model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+		run_start(&r, &lim);
 		cli_web_sql(r.md);
 		tv.tv_usec = 0;
 		tv.tv_sec = 1700000000 + 200;
@@ -1737,11 +1744,9 @@ synth_waiting(void)
 	uint64_t f;
 	int i, handed;
 
-	memset(&r, 0, sizeof(r));
 	model_limits_default(&lim);
 	lim.max_sessions = 256;
-	r.md = model_new(&lim, collect, &r.xs);
-	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+	run_start(&r, &lim);
 	f = 1;
 	for (i = 0; i < 120; i++) {
 		snprintf(cli, sizeof(cli), "10.1.%d.%d", i >> 8, i & 0xff);
@@ -1785,6 +1790,15 @@ synth_waiting(void)
 	run_free(&r);
 }
 
+/* kdc_msg(), then the message into md. */
+static void
+kdc(struct model *md, uint64_t f, long sec, const char *host, int type,
+    const char *cname, const char *sname, int err)
+{
+	kdc_msg(f, sec, host, type, cname, sname, err);
+	model_krb(md, &mctx, &km);
+}
+
 /* An AS exchange for a service other than krbtgt is a ticket. */
 static void
 synth_as_service(void)
@@ -1792,37 +1806,22 @@ synth_as_service(void)
 	static struct run r;
 	const struct session *s;
 
-	memset(&r, 0, sizeof(r));
-	r.md = model_new(NULL, collect, &r.xs);
-	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+	run_start(&r, NULL);
 	/* dave: TGT refused KEY_EXPIRED, then kadmin/changepw by AS */
-	kdc_msg(1, 0, "10.0.1.1", KRB_AS_REQ, "dave", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(2, 0, "10.0.1.1", KRB_ERROR, NULL, "krbtgt/CORP", 23);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(3, 1, "10.0.1.1", KRB_AS_REQ, "dave", "kadmin/changepw", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(4, 1, "10.0.1.1", KRB_ERROR, NULL, "kadmin/changepw", 25);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(5, 1, "10.0.1.1", KRB_AS_REQ, "dave", "kadmin/changepw", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(6, 1, "10.0.1.1", KRB_AS_REP, "dave", "kadmin/changepw", 0);
-	model_krb(r.md, &mctx, &km);
+	kdc(r.md, 1, 0, "10.0.1.1", KRB_AS_REQ, "dave", "krbtgt/CORP", 0);
+	kdc(r.md, 2, 0, "10.0.1.1", KRB_ERROR, NULL, "krbtgt/CORP", 23);
+	kdc(r.md, 3, 1, "10.0.1.1", KRB_AS_REQ, "dave", "kadmin/changepw", 0);
+	kdc(r.md, 4, 1, "10.0.1.1", KRB_ERROR, NULL, "kadmin/changepw", 25);
+	kdc(r.md, 5, 1, "10.0.1.1", KRB_AS_REQ, "dave", "kadmin/changepw", 0);
+	kdc(r.md, 6, 1, "10.0.1.1", KRB_AS_REP, "dave", "kadmin/changepw", 0);
 	/* erin: only kadmin/changepw, PREAUTH_REQUIRED, nothing else */
-	kdc_msg(7, 2, "10.0.1.2", KRB_AS_REQ, "erin", "kadmin/changepw", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(8, 2, "10.0.1.2", KRB_ERROR, NULL, "kadmin/changepw", 25);
-	model_krb(r.md, &mctx, &km);
+	kdc(r.md, 7, 2, "10.0.1.2", KRB_AS_REQ, "erin", "kadmin/changepw", 0);
+	kdc(r.md, 8, 2, "10.0.1.2", KRB_ERROR, NULL, "kadmin/changepw", 25);
 	/* frank: kadmin/changepw refused, then a TGT */
-	kdc_msg(9, 3, "10.0.1.3", KRB_AS_REQ, "frank", "kadmin/changepw",
-	    0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(10, 3, "10.0.1.3", KRB_ERROR, NULL, "kadmin/changepw", 24);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(11, 4, "10.0.1.3", KRB_AS_REQ, "frank", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(12, 4, "10.0.1.3", KRB_AS_REP, "frank", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
+	kdc(r.md, 9, 3, "10.0.1.3", KRB_AS_REQ, "frank", "kadmin/changepw", 0);
+	kdc(r.md, 10, 3, "10.0.1.3", KRB_ERROR, NULL, "kadmin/changepw", 24);
+	kdc(r.md, 11, 4, "10.0.1.3", KRB_AS_REQ, "frank", "krbtgt/CORP", 0);
+	kdc(r.md, 12, 4, "10.0.1.3", KRB_AS_REP, "frank", "krbtgt/CORP", 0);
 	model_free(r.md);
 	if (getenv("TEST_MODEL_DUMP") != NULL)
 		dump_sessions(&r);
@@ -1863,8 +1862,7 @@ s4u_self(struct run *r, uint64_t f, long sec, const char *host,
 	kdc_msg(f, sec, host, KRB_TGS_REQ, NULL, "svc", 0);
 	snprintf(km.for_user, sizeof(km.for_user), "%s", user);
 	model_krb(r->md, &mctx, &km);
-	kdc_msg(f + 1, sec, host, KRB_TGS_REP, NULL, "svc", 0);
-	model_krb(r->md, &mctx, &km);
+	kdc(r->md, f + 1, sec, host, KRB_TGS_REP, NULL, "svc", 0);
 }
 
 /* MIT's S4U2Self client asks an AS-REQ in the user's name first. */
@@ -1874,40 +1872,26 @@ synth_s4u_probe(void)
 	static struct run r;
 	const struct session *s;
 
-	memset(&r, 0, sizeof(r));
-	r.md = model_new(NULL, collect, &r.xs);
-	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+	run_start(&r, NULL);
 	/* .1: alice probed (twice) 2 s before S4U2Self for her: no alice */
-	kdc_msg(1, 0, "10.0.2.1", KRB_AS_REQ, "alice", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(2, 0, "10.0.2.1", KRB_ERROR, NULL, "krbtgt/CORP", 25);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(3, 1, "10.0.2.1", KRB_AS_REQ, "alice", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(4, 1, "10.0.2.1", KRB_ERROR, NULL, "krbtgt/CORP", 25);
-	model_krb(r.md, &mctx, &km);
+	kdc(r.md, 1, 0, "10.0.2.1", KRB_AS_REQ, "alice", "krbtgt/CORP", 0);
+	kdc(r.md, 2, 0, "10.0.2.1", KRB_ERROR, NULL, "krbtgt/CORP", 25);
+	kdc(r.md, 3, 1, "10.0.2.1", KRB_AS_REQ, "alice", "krbtgt/CORP", 0);
+	kdc(r.md, 4, 1, "10.0.2.1", KRB_ERROR, NULL, "krbtgt/CORP", 25);
 	s4u_self(&r, 5, 3, "10.0.2.1", "alice@CORP");
 	/* .2: the same 10 s later: a logon attempt of its own */
-	kdc_msg(11, 0, "10.0.2.2", KRB_AS_REQ, "bob", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(12, 0, "10.0.2.2", KRB_ERROR, NULL, "krbtgt/CORP", 25);
-	model_krb(r.md, &mctx, &km);
+	kdc(r.md, 11, 0, "10.0.2.2", KRB_AS_REQ, "bob", "krbtgt/CORP", 0);
+	kdc(r.md, 12, 0, "10.0.2.2", KRB_ERROR, NULL, "krbtgt/CORP", 25);
 	s4u_self(&r, 13, 10, "10.0.2.2", "bob@CORP");
 	/* .3: S4U2Self for someone else */
-	kdc_msg(21, 0, "10.0.2.3", KRB_AS_REQ, "carol", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(22, 0, "10.0.2.3", KRB_ERROR, NULL, "krbtgt/CORP", 25);
-	model_krb(r.md, &mctx, &km);
+	kdc(r.md, 21, 0, "10.0.2.3", KRB_AS_REQ, "carol", "krbtgt/CORP", 0);
+	kdc(r.md, 22, 0, "10.0.2.3", KRB_ERROR, NULL, "krbtgt/CORP", 25);
 	s4u_self(&r, 23, 1, "10.0.2.3", "dave@CORP");
 	/* .4: a real logon (AS-REP) before the S4U2Self: kept */
-	kdc_msg(31, 0, "10.0.2.4", KRB_AS_REQ, "erin", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(32, 0, "10.0.2.4", KRB_ERROR, NULL, "krbtgt/CORP", 25);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(33, 0, "10.0.2.4", KRB_AS_REQ, "erin", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
-	kdc_msg(34, 0, "10.0.2.4", KRB_AS_REP, "erin", "krbtgt/CORP", 0);
-	model_krb(r.md, &mctx, &km);
+	kdc(r.md, 31, 0, "10.0.2.4", KRB_AS_REQ, "erin", "krbtgt/CORP", 0);
+	kdc(r.md, 32, 0, "10.0.2.4", KRB_ERROR, NULL, "krbtgt/CORP", 25);
+	kdc(r.md, 33, 0, "10.0.2.4", KRB_AS_REQ, "erin", "krbtgt/CORP", 0);
+	kdc(r.md, 34, 0, "10.0.2.4", KRB_AS_REP, "erin", "krbtgt/CORP", 0);
 	s4u_self(&r, 35, 1, "10.0.2.4", "erin");
 	model_free(r.md);
 	if (getenv("TEST_MODEL_DUMP") != NULL)
@@ -2430,14 +2414,12 @@ test_hosts_synth(void)
 	char name[64], tgt[64];
 	int n, k, i;
 
-	memset(&r, 0, sizeof(r));
 	memset(v4, 0, sizeof(v4));
 	memset(v6, 0, sizeof(v6));
 	inet_pton(AF_INET, WEB, v4);
 	inet_pton(AF_INET6, "2001:db8::7", v6);
 	model_limits_default(&lim);
-	r.md = model_new(&lim, collect, &r.xs);
-	model_set_session_sink(r.md, sess_collect, chain_collect, &r);
+	run_start(&r, &lim);
 
 	/* a CNAME chain alias -> mid -> canon, A and AAAA, to CLI */
 	memset(&d, 0, sizeof(d));
